@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ktls: an out-of-tree kernel TLS offload system (ktls.ko, tlssim.ko, BPF
+# policy, userspace tools) with every kernel-side test run in a QEMU guest.
+#
+#   make            build every module, BPF object and userspace tool
+#   make check      run every test suite in guests (T=suite-glob F=filter)
+#   make demo       boot a guest and show a kTLS session end to end
+#   make bench      benchmarks (QUICK=1 for a short run)
+#   make lint       checkpatch + sparse on our kernel code
+#   make vm-shell   interactive shell in a guest
+
+KVER ?= $(shell scripts/kver.sh 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+O    ?= $(CURDIR)/build
+export KVER KDIR O
+
+# Module directories: each one is a separate Kbuild run, so that tlssim.ko
+# records the symbol CRCs of the kernel's own Module.symvers (abi-notes.md).
+MODDIRS := $(patsubst %/Kbuild,%,$(wildcard kmod/Kbuild drivers/*/Kbuild))
+SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile))
+
+.PHONY: all modules $(MODDIRS) $(SUBDIRS) deps deps-check kernel check demo \
+	bench lint vm-shell clean
+
+all: modules $(SUBDIRS)
+
+modules: $(MODDIRS)
+
+$(MODDIRS): deps-check
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$@ W=1 modules
+
+$(SUBDIRS): deps-check
+	$(MAKE) -C $@
+
+deps:
+	scripts/deps.sh
+
+# Install only when something is missing, so that 'make check' and
+# 'make demo' work on a fresh machine and cost nothing afterwards.
+deps-check:
+	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
+	@test -n "$(KVER)" || { echo "KVER unknown"; exit 1; }
+
+kernel: deps-check
+	selftests/vm/fetch-kernel.sh
+
+check: all kernel
+	selftests/run-suites
+
+demo: all kernel
+	selftests/vm/vm-run --name demo --timeout 600 -- userspace/demo.sh
+
+vm-shell: kernel
+	selftests/vm/vm-run --shell
+
+lint: deps-check
+	scripts/lint.sh
+
+clean:
+	for d in $(MODDIRS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean; done
+	for d in $(SUBDIRS); do $(MAKE) -C $$d clean; done
+	rm -rf $(O)/vm/runs

@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Choose which module provides the TCP ULP "tls" inside a guest.
+#
+#   provider_load tls    the kernel's own net/tls (modprobe tls)
+#   provider_load ktls   our kmod/ktls.ko (insmod; its crypto deps autoload)
+#   provider_unload      remove whichever is loaded (fails if sockets use it)
+#
+# KTLS_PROVIDER in the environment picks the default for provider_load.
+
+KTLS_REPO=${KTLS_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+provider_loaded() {
+	if grep -q '^tls ' /proc/modules; then echo tls
+	elif grep -q '^ktls ' /proc/modules; then echo ktls
+	fi
+}
+
+provider_load() {
+	local want=${1:-${KTLS_PROVIDER:-tls}} cur
+	cur=$(provider_loaded)
+	[ "$cur" = "$want" ] && return 0
+	[ -n "$cur" ] && { provider_unload || return 1; }
+	case $want in
+	tls)
+		modprobe tls ;;
+	ktls)
+		# ktls.ko uses symbols of nothing but the core kernel; the AEAD
+		# algorithms are requested by name when keys are installed.
+		insmod "$KTLS_REPO/kmod/ktls.ko" ;;
+	*)
+		echo "provider_load: unknown provider '$want'" >&2
+		return 1 ;;
+	esac
+}
+
+provider_unload() {
+	local cur
+	cur=$(provider_loaded)
+	case $cur in
+	tls) modprobe -r tls ;;
+	ktls) rmmod ktls ;;
+	esac
+}
