@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tlssim TLS offload engine: interface between the netdev pair (NET side)
+ * and the TLS record engine (TLS side).  See the contract in the project
+ * brief; all calls below are made by the netdev code.
+ */
+#ifndef _TLSSIM_TLS_H
+#define _TLSSIM_TLS_H
+
+#include <linux/types.h>
+
+struct tlssim_dev;
+struct sk_buff;
+struct dentry;
+
+/* ndo_init/newlink: sets tlsdev_ops and HW_TLS features, allocates sd->tls */
+int tlssim_tls_init(struct tlssim_dev *sd);
+/* ndo_uninit: frees TLS state; all offload contexts must be gone by now */
+void tlssim_tls_uninit(struct tlssim_dev *sd);
+
+/*
+ * ndo_start_xmit, before segmentation: encrypt TLS payload of offloaded
+ * sockets in place.  Returns the skb to send or NULL if it was consumed.
+ */
+struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb);
+
+/*
+ * Every received wire frame (after XDP_PASS, before GRO): decrypt in place
+ * when it belongs to an RX-offloaded flow and set skb->decrypted.
+ * Never frees the skb.
+ */
+void tlssim_tls_rx(struct tlssim_dev *sd, struct sk_buff *skb);
+
+int tlssim_tls_debugfs_init(struct tlssim_dev *sd, struct dentry *dir);
+int tlssim_tls_stats_count(void);
+void tlssim_tls_stats_strings(u8 *data);
+void tlssim_tls_stats_fill(struct tlssim_dev *sd, u64 *data);
+
+#endif /* _TLSSIM_TLS_H */
