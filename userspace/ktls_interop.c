@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktls_interop: OpenSSL 3.0 client/server that checks kernel TLS end to end.
+ *
+ * One side (the "kernel" side) sets SSL_OP_ENABLE_KTLS, so that after the
+ * handshake OpenSSL installs the keys in the kernel's "tls" ULP and the
+ * records are built and parsed by the kernel; the peer is plain userspace
+ * OpenSSL.  Every byte is checked: each transfer phase carries a header, a
+ * payload (a seeded pseudo-random stream or a file sent with SSL_sendfile)
+ * and the sender's SHA-256 of it; the receiver recomputes the digest and,
+ * for stream payloads, compares each byte with the regenerated stream.
+ *
+ * Phases are sequential (client->server, then server->client), so the tool
+ * never needs concurrent SSL_read/SSL_write on one SSL object.
+ *
+ * What OpenSSL 3.0 offloads on Linux (ssl/ktls.c, t1_enc.c, tls13_enc.c):
+ *   TLS 1.2: TX and RX for AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305 and
+ *            AES-128-CCM (16-byte tag only; CCM8 stays in userspace).
+ *   TLS 1.3: TX only (3.0 never installs TLS_RX for 1.3) for AES-128-GCM,
+ *            AES-256-GCM, CHACHA20-POLY1305; TLS_AES_128_CCM_SHA256 is
+ *            refused by OpenSSL's check and stays in userspace.
+ * --require-ktls=auto encodes exactly this table.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <linux/tls.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "interop_data.h"
+
+enum role { ROLE_SERVER, ROLE_CLIENT, ROLE_PAIR };
+enum { DIR_TX = 1, DIR_RX = 2 };	/* bit set, from one process's view */
+enum { REQ_NONE, REQ_AUTO, REQ_TX, REQ_RX, REQ_BOTH };
+
+#define MAX_CERTS 2
+
+struct opts {
+	enum role role;
+	int tls;		/* 12 or 13 */
+	const char *cipher;
+	unsigned long long bytes;
+	int dir;		/* DIR_* bits for this process */
+	const char *sendfile;
+	const char *addr;
+	int port;
+	int kernel;		/* this process uses kTLS */
+	int pair_kernel;	/* pair mode: 1 server, 2 client, 3 both, 0 none */
+	int require;
+	const char *cert[MAX_CERTS], *key[MAX_CERTS];
+	int ncert;
+	unsigned long long seed;
+	size_t chunk;
+	int tickets;		/* -1: OpenSSL default */
+	const char *name;	/* log prefix */
+};
+
+static int is_server;
+
+static struct opts o = {
+	.tls = 13, .bytes = 1 << 20, .dir = DIR_TX | DIR_RX,
+	.addr = "127.0.0.1", .port = 4433, .seed = 1, .chunk = 65536,
+	.tickets = -1, .pair_kernel = 1,
+};
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("[%s] ", o.name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void __attribute__((noreturn)) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "[%s] FAIL: ", o.name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	ERR_print_errors_fp(stderr);
+	exit(1);
+}
+
+static unsigned long long parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'G': case 'g':
+		v <<= 10;
+		/* fall through */
+	case 'M': case 'm':
+		v <<= 10;
+		/* fall through */
+	case 'K': case 'k':
+		v <<= 10;
+		end++;
+	}
+	if (*end)
+		die("bad size '%s'", s);
+	return v;
+}
+
+/* ---- SSL setup ---------------------------------------------------------- */
+
+static SSL_CTX *make_ctx(int server)
+{
+	SSL_CTX *ctx = SSL_CTX_new(server ? TLS_server_method() :
+					    TLS_client_method());
+	int ver = o.tls == 12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+	int i;
+
+	if (!ctx)
+		die("SSL_CTX_new");
+	if (!SSL_CTX_set_min_proto_version(ctx, ver) ||
+	    !SSL_CTX_set_max_proto_version(ctx, ver))
+		die("cannot pin TLS version");
+	if (o.cipher) {
+		if (o.tls == 12 && !SSL_CTX_set_cipher_list(ctx, o.cipher))
+			die("unknown TLS 1.2 cipher '%s'", o.cipher);
+		if (o.tls == 13 && !SSL_CTX_set_ciphersuites(ctx, o.cipher))
+			die("unknown TLS 1.3 suite '%s'", o.cipher);
+	}
+	if (o.kernel)
+		SSL_CTX_set_options(ctx, SSL_OP_ENABLE_KTLS);
+	else
+		SSL_CTX_clear_options(ctx, SSL_OP_ENABLE_KTLS);
+	if (server) {
+		if (!o.ncert)
+			die("server needs --cert/--key");
+		for (i = 0; i < o.ncert; i++) {
+			if (SSL_CTX_use_certificate_chain_file(ctx, o.cert[i]) != 1)
+				die("cannot load certificate %s", o.cert[i]);
+			if (SSL_CTX_use_PrivateKey_file(ctx, o.key[i],
+							SSL_FILETYPE_PEM) != 1)
+				die("cannot load key %s", o.key[i]);
+		}
+		if (o.tickets >= 0)
+			SSL_CTX_set_num_tickets(ctx, o.tickets);
+	} else {
+		/* Throwaway self-signed certificates: no verification. */
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	}
+	return ctx;
+}
+
+/* ---- exact I/O over SSL ------------------------------------------------- */
+
+static void ssl_write_all(SSL *ssl, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len) {
+		size_t done = 0;
+
+		if (SSL_write_ex(ssl, p, len, &done) != 1)
+			die("SSL_write: error %d", SSL_get_error(ssl, 0));
+		p += done;
+		len -= done;
+	}
+}
+
+static void ssl_read_all(SSL *ssl, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len) {
+		size_t done = 0;
+
+		if (SSL_read_ex(ssl, p, len, &done) != 1)
+			die("SSL_read: error %d (%zu bytes short)",
+			    SSL_get_error(ssl, 0), len);
+		p += done;
+		len -= done;
+	}
+}
+
+/* ---- transfer phases ---------------------------------------------------- */
+
+struct phase {
+	const char *what;	/* "send" / "recv" */
+	unsigned long long bytes;
+	double secs;
+	char sha[65];
+	int via_sendfile;
+};
+
+static void phase_report(const struct phase *ph, const char *how)
+{
+	double mbs = ph->secs > 0 ? ph->bytes / ph->secs / 1e6 : 0;
+
+	say("%s %llu bytes in %.3f s (%.1f MB/s) sha256=%s %s", ph->what,
+	     ph->bytes, ph->secs, mbs, ph->sha, how);
+}
+
+static void file_digest(int fd, unsigned long long size, struct digest *d)
+{
+	static unsigned char buf[1 << 16];
+	unsigned long long off = 0;
+
+	while (off < size) {
+		ssize_t n = pread(fd, buf, sizeof(buf), off);
+
+		if (n <= 0)
+			die("read %s: %s", o.sendfile, n ? strerror(errno) : "EOF");
+		digest_update(d, buf, n);
+		off += n;
+	}
+}
+
+static void send_phase(SSL *ssl, struct phase *ph)
+{
+	unsigned char hdrb[XFER_HDR_LEN], *buf;
+	struct xfer_hdr h = { .magic = XFER_MAGIC };
+	struct digest d;
+	int fd = -1;
+	double t0;
+
+	if (digest_init(&d))
+		die("digest");
+	if (o.sendfile) {
+		struct stat st;
+
+		if (!BIO_get_ktls_send(SSL_get_wbio(ssl)))
+			die("--sendfile needs kernel TLS transmit, which is off");
+		fd = open(o.sendfile, O_RDONLY);
+		if (fd < 0 || fstat(fd, &st))
+			die("open %s: %s", o.sendfile, strerror(errno));
+		h.len = st.st_size;
+		file_digest(fd, h.len, &d);
+		ph->via_sendfile = 1;
+	} else {
+		/* A different stream each way, so an echo cannot pass. */
+		h.flags = XFER_F_STREAM;
+		h.len = o.bytes;
+		h.seed = o.seed * 2 + is_server;
+	}
+	buf = malloc(o.chunk);
+	if (!buf)
+		die("malloc");
+	xfer_hdr_pack(&h, hdrb);
+	t0 = now_seconds();
+	ssl_write_all(ssl, hdrb, sizeof(hdrb));
+	if (fd >= 0) {
+		off_t off = 0;
+
+		while ((unsigned long long)off < h.len) {
+			size_t n = h.len - off;
+			ossl_ssize_t r;
+
+			if (n > (1u << 30))
+				n = 1u << 30;
+			r = SSL_sendfile(ssl, fd, off, n, 0);
+			if (r <= 0)
+				die("SSL_sendfile at %lld: %zd", (long long)off, r);
+			off += r;
+		}
+		close(fd);
+	} else {
+		unsigned long long pos = 0;
+
+		while (pos < h.len) {
+			size_t n = h.len - pos < o.chunk ? h.len - pos : o.chunk;
+
+			stream_fill(h.seed, pos, buf, n);
+			digest_update(&d, buf, n);
+			ssl_write_all(ssl, buf, n);
+			pos += n;
+		}
+	}
+	if (digest_final(&d))
+		die("digest");
+	ssl_write_all(ssl, d.md, XFER_DIGEST_LEN);
+	ph->secs = now_seconds() - t0;
+	ph->bytes = h.len;
+	ph->what = "send";
+	digest_hex(d.md, ph->sha);
+	free(buf);
+	phase_report(ph, fd >= 0 ? "(SSL_sendfile)" : "(SSL_write)");
+}
+
+static void recv_phase(SSL *ssl, struct phase *ph)
+{
+	unsigned char hdrb[XFER_HDR_LEN], peer_md[XFER_DIGEST_LEN], *buf;
+	unsigned long long pos = 0;
+	struct xfer_hdr h;
+	struct digest d;
+	char peer_hex[65];
+	double t0;
+
+	buf = malloc(o.chunk);
+	if (!buf || digest_init(&d))
+		die("malloc");
+	ssl_read_all(ssl, hdrb, sizeof(hdrb));
+	t0 = now_seconds();
+	if (xfer_hdr_unpack(hdrb, &h))
+		die("bad phase header (magic %08x)", h.magic);
+	while (pos < h.len) {
+		size_t n = h.len - pos < o.chunk ? h.len - pos : o.chunk, got = 0;
+
+		if (SSL_read_ex(ssl, buf, n, &got) != 1)
+			die("SSL_read at offset %llu of %llu: error %d", pos,
+			    h.len, SSL_get_error(ssl, 0));
+		if (h.flags & XFER_F_STREAM) {
+			long long bad = stream_compare(h.seed, pos, buf, got);
+
+			if (bad >= 0)
+				die("data corrupted: first bad byte at offset %lld",
+				    bad);
+		}
+		digest_update(&d, buf, got);
+		pos += got;
+	}
+	ssl_read_all(ssl, peer_md, sizeof(peer_md));
+	ph->secs = now_seconds() - t0;
+	if (digest_final(&d))
+		die("digest");
+	digest_hex(d.md, ph->sha);
+	digest_hex(peer_md, peer_hex);
+	ph->bytes = h.len;
+	ph->what = "recv";
+	if (memcmp(d.md, peer_md, XFER_DIGEST_LEN))
+		die("SHA-256 mismatch: received %s, sender sent %s", ph->sha,
+		    peer_hex);
+	free(buf);
+	phase_report(ph, h.flags & XFER_F_STREAM ?
+		     "matches sender, every byte verified" : "matches sender");
+}
+
+/* ---- kTLS state --------------------------------------------------------- */
+
+static int expected_cipher_type(SSL *ssl)
+{
+	const char *c = SSL_get_cipher_name(ssl);
+
+	if (strstr(c, "AES128-GCM") || strstr(c, "AES_128_GCM"))
+		return TLS_CIPHER_AES_GCM_128;
+	if (strstr(c, "AES256-GCM") || strstr(c, "AES_256_GCM"))
+		return TLS_CIPHER_AES_GCM_256;
+	if (strstr(c, "CHACHA20"))
+		return TLS_CIPHER_CHACHA20_POLY1305;
+	if (strstr(c, "CCM8") || strstr(c, "CCM_8"))
+		return -1;
+	if (strstr(c, "AES128-CCM") || strstr(c, "AES_128_CCM"))
+		return TLS_CIPHER_AES_CCM_128;
+	return -1;
+}
+
+static void check_ktls(SSL *ssl, int fd, int *tx, int *rx)
+{
+	struct ktls_kernel_view kv;
+	int want_tx = 0, want_rx = 0, ct = expected_cipher_type(ssl);
+	int ver = SSL_version(ssl);
+
+	*tx = BIO_get_ktls_send(SSL_get_wbio(ssl)) ? 1 : 0;
+	*rx = BIO_get_ktls_recv(SSL_get_rbio(ssl)) ? 1 : 0;
+	ktls_kernel_query(fd, &kv);
+	say("negotiated %s %s", SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+	say("kTLS %s: send=%s recv=%s; kernel: ULP=%s TLS_TX=%s TLS_RX=%s",
+	     o.kernel ? "requested (SSL_OP_ENABLE_KTLS)" : "off (userspace peer)",
+	     *tx ? "KERNEL" : "userspace", *rx ? "KERNEL" : "userspace",
+	     kv.ulp[0] ? kv.ulp : "none", ktls_cipher_name(kv.tx_cipher),
+	     ktls_cipher_name(kv.rx_cipher));
+
+	if (o.kernel && !*tx && !*rx)
+		say("kernel TLS NOT active: OpenSSL fell back to userspace records");
+
+	/* What OpenSSL 3.0 hands to the kernel; see the table at the top. */
+	switch (o.require) {
+	case REQ_AUTO:
+		if (ct < 0)
+			break;
+		want_tx = !(ver == TLS1_3_VERSION && ct == TLS_CIPHER_AES_CCM_128);
+		want_rx = ver == TLS1_2_VERSION;
+		break;
+	case REQ_TX:
+		want_tx = 1;
+		break;
+	case REQ_RX:
+		want_rx = 1;
+		break;
+	case REQ_BOTH:
+		want_tx = want_rx = 1;
+		break;
+	}
+	if (want_tx && !*tx)
+		die("kernel TLS transmit required but OpenSSL did not enable it%s",
+		    kv.ulp[0] ? "" : " (no \"tls\" ULP on the socket)");
+	if (want_rx && !*rx)
+		die("kernel TLS receive required but OpenSSL did not enable it%s",
+		    kv.ulp[0] ? "" : " (no \"tls\" ULP on the socket)");
+	if (!o.kernel && (*tx || *rx))
+		die("kTLS active on the side that should be userspace");
+	/* Cross-check OpenSSL's claim with the kernel's own state. */
+	if (*tx && (kv.tx_version != ver || kv.tx_cipher != ct))
+		die("kernel TLS_TX is version %#x cipher %d, expected %#x/%d",
+		    kv.tx_version, kv.tx_cipher, ver, ct);
+	if (*rx && (kv.rx_version != ver || kv.rx_cipher != ct))
+		die("kernel TLS_RX is version %#x cipher %d, expected %#x/%d",
+		    kv.rx_version, kv.rx_cipher, ver, ct);
+}
+
+/* ---- session ------------------------------------------------------------ */
+
+static int run_session(int fd, int server)
+{
+	SSL_CTX *ctx = make_ctx(server);
+	SSL *ssl = SSL_new(ctx);
+	struct phase a = { 0 }, b = { 0 };
+	int tx, rx, r, first_dir = server ? DIR_RX : DIR_TX;
+
+	is_server = server;
+	if (!ssl || SSL_set_fd(ssl, fd) != 1)
+		die("SSL_new");
+	r = server ? SSL_accept(ssl) : SSL_connect(ssl);
+	if (r != 1)
+		die("handshake failed: error %d", SSL_get_error(ssl, r));
+	check_ktls(ssl, fd, &tx, &rx);
+
+	/* Phase 1 is client->server, phase 2 server->client. */
+	if (o.dir & first_dir)
+		(first_dir == DIR_TX ? send_phase : recv_phase)(ssl, &a);
+	if (o.dir & (first_dir ^ (DIR_TX | DIR_RX)))
+		(first_dir == DIR_TX ? recv_phase : send_phase)(ssl, &b);
+
+	/* Orderly close: our close_notify, then wait for the peer's. */
+	r = SSL_shutdown(ssl);
+	if (r == 0) {
+		unsigned char c;
+		size_t got;
+
+		if (SSL_read_ex(ssl, &c, 1, &got) == 1)
+			die("unexpected data after the last phase");
+		if (SSL_get_error(ssl, 0) != SSL_ERROR_ZERO_RETURN)
+			die("no close_notify from peer (error %d)",
+			    SSL_get_error(ssl, 0));
+	} else if (r < 0) {
+		die("SSL_shutdown: error %d", SSL_get_error(ssl, r));
+	}
+	printf("RESULT role=%s kernel_side=%d version=%s cipher=%s ktls_tx=%d ktls_rx=%d sent=%llu sent_sha256=%s recv=%llu recv_sha256=%s status=ok\n",
+	       o.name, o.kernel, SSL_get_version(ssl), SSL_get_cipher_name(ssl),
+	       tx, rx,
+	       (a.what && !strcmp(a.what, "send")) ? a.bytes : b.bytes,
+	       (a.what && !strcmp(a.what, "send")) ? a.sha :
+	       (b.what ? b.sha : "-"),
+	       (a.what && !strcmp(a.what, "recv")) ? a.bytes :
+	       (b.what && !strcmp(b.what, "recv")) ? b.bytes : 0,
+	       (a.what && !strcmp(a.what, "recv")) ? a.sha :
+	       (b.what && !strcmp(b.what, "recv")) ? b.sha : "-");
+	fflush(stdout);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	close(fd);
+	return 0;
+}
+
+static int listen_socket(void)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int one = 1, fd;
+
+	if (inet_pton(AF_INET, o.addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(o.port);
+		len = sizeof(*s4);
+	} else if (inet_pton(AF_INET6, o.addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(o.port);
+		len = sizeof(*s6);
+	} else {
+		die("bad address %s", o.addr);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 4))
+		die("bind/listen %s:%d: %s", o.addr, o.port, strerror(errno));
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		o.port = ntohs(ss.ss_family == AF_INET ? s4->sin_port :
+						       s6->sin6_port);
+	return fd;
+}
+
+static int accept_one(int lfd)
+{
+	int fd = accept(lfd, NULL, NULL);
+
+	if (fd < 0)
+		die("accept: %s", strerror(errno));
+	close(lfd);
+	return fd;
+}
+
+static int connect_socket(void)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	char port[16];
+	int fd = -1, tries;
+
+	snprintf(port, sizeof(port), "%d", o.port);
+	if (getaddrinfo(o.addr, port, &hints, &res))
+		die("cannot resolve %s", o.addr);
+	/* The server may still be starting: retry for about 5 seconds. */
+	for (tries = 0; tries < 50 && fd < 0; tries++) {
+		for (ai = res; ai; ai = ai->ai_next) {
+			fd = socket(ai->ai_family, SOCK_STREAM, 0);
+			if (fd >= 0 && !connect(fd, ai->ai_addr, ai->ai_addrlen))
+				break;
+			if (fd >= 0)
+				close(fd);
+			fd = -1;
+		}
+		if (fd < 0)
+			usleep(100000);
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		die("connect %s:%d: %s", o.addr, o.port, strerror(errno));
+	return fd;
+}
+
+/* Pair mode: this process serves, a forked child connects. */
+static int run_pair(void)
+{
+	int lfd, status, rc, kdir = o.dir;
+	int inv = (o.dir & DIR_TX ? DIR_RX : 0) | (o.dir & DIR_RX ? DIR_TX : 0);
+	const char *sf = o.sendfile;
+	pid_t pid;
+
+	/* --direction is the kernel side's view (the client's if both/none). */
+	lfd = listen_socket();
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(lfd);
+		o.name = "client";
+		o.kernel = !!(o.pair_kernel & 2);
+		o.dir = o.pair_kernel == 1 ? inv : kdir;
+		o.sendfile = o.kernel && (o.pair_kernel != 1) ? sf : NULL;
+		if (!o.kernel)
+			o.require = REQ_NONE;
+		exit(run_session(connect_socket(), 0));
+	}
+	o.name = "server";
+	o.kernel = !!(o.pair_kernel & 1);
+	o.dir = o.pair_kernel == 1 ? kdir : inv;
+	o.sendfile = o.pair_kernel == 1 ? sf : NULL;
+	if (!o.kernel)
+		o.require = REQ_NONE;
+	rc = run_session(accept_one(lfd), 1);
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		rc = 1;
+	return rc;
+}
+
+static void usage(void)
+{
+	fputs("usage: ktls_interop server|client|pair [options]\n"
+	      "  --tls 1.2|1.3            TLS version (default 1.3)\n"
+	      "  --cipher NAME            OpenSSL cipher (1.2) or suite (1.3) name\n"
+	      "  --bytes N[K|M|G]         payload per direction (default 1M)\n"
+	      "  --direction tx|rx|both   this process's view; in pair mode the\n"
+	      "                           kernel side's view (default both)\n"
+	      "  --sendfile FILE          send FILE with SSL_sendfile (needs kTLS TX)\n"
+	      "  --addr A --port P        listen/connect address (default 127.0.0.1:4433)\n"
+	      "  --kernel                 this process uses kernel TLS\n"
+	      "  --kernel-side server|client|both|none   pair mode (default server)\n"
+	      "  --require-ktls[=auto|tx|rx|both]  fail unless the kernel carries\n"
+	      "                           records (auto: what OpenSSL 3.0 offloads)\n"
+	      "  --cert F --key F         server certificate/key (repeatable: RSA+ECDSA)\n"
+	      "  --seed N --chunk N --tickets N\n", stderr);
+	exit(2);
+}
+
+static void parse(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "tls", 1, NULL, 'v' }, { "cipher", 1, NULL, 'c' },
+		{ "bytes", 1, NULL, 'b' }, { "direction", 1, NULL, 'd' },
+		{ "sendfile", 1, NULL, 'f' }, { "addr", 1, NULL, 'a' },
+		{ "port", 1, NULL, 'p' }, { "kernel", 0, NULL, 'k' },
+		{ "kernel-side", 1, NULL, 'K' }, { "require-ktls", 2, NULL, 'r' },
+		{ "cert", 1, NULL, 'C' }, { "key", 1, NULL, 'Y' },
+		{ "seed", 1, NULL, 's' }, { "chunk", 1, NULL, 'n' },
+		{ "tickets", 1, NULL, 't' }, { "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, nkey = 0;
+
+	o.name = "main";
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			if (!strcmp(optarg, "1.2"))
+				o.tls = 12;
+			else if (!strcmp(optarg, "1.3"))
+				o.tls = 13;
+			else
+				die("--tls must be 1.2 or 1.3");
+			break;
+		case 'c': o.cipher = optarg; break;
+		case 'b': o.bytes = parse_size(optarg); break;
+		case 'd':
+			if (!strcmp(optarg, "tx"))
+				o.dir = DIR_TX;
+			else if (!strcmp(optarg, "rx"))
+				o.dir = DIR_RX;
+			else if (!strcmp(optarg, "both"))
+				o.dir = DIR_TX | DIR_RX;
+			else
+				die("--direction must be tx, rx or both");
+			break;
+		case 'f': o.sendfile = optarg; break;
+		case 'a': o.addr = optarg; break;
+		case 'p': o.port = atoi(optarg); break;
+		case 'k': o.kernel = 1; break;
+		case 'K':
+			if (!strcmp(optarg, "server"))
+				o.pair_kernel = 1;
+			else if (!strcmp(optarg, "client"))
+				o.pair_kernel = 2;
+			else if (!strcmp(optarg, "both"))
+				o.pair_kernel = 3;
+			else if (!strcmp(optarg, "none"))
+				o.pair_kernel = 0;
+			else
+				die("bad --kernel-side");
+			break;
+		case 'r':
+			if (!optarg || !strcmp(optarg, "auto"))
+				o.require = REQ_AUTO;
+			else if (!strcmp(optarg, "tx"))
+				o.require = REQ_TX;
+			else if (!strcmp(optarg, "rx"))
+				o.require = REQ_RX;
+			else if (!strcmp(optarg, "both"))
+				o.require = REQ_BOTH;
+			else
+				die("bad --require-ktls");
+			break;
+		case 'C':
+			if (o.ncert == MAX_CERTS)
+				die("at most %d certificates", MAX_CERTS);
+			o.cert[o.ncert++] = optarg;
+			break;
+		case 'Y':
+			if (nkey == MAX_CERTS)
+				die("at most %d keys", MAX_CERTS);
+			o.key[nkey++] = optarg;
+			break;
+		case 's': o.seed = strtoull(optarg, NULL, 0); break;
+		case 'n':
+			o.chunk = parse_size(optarg);
+			if (!o.chunk)
+				die("--chunk must be > 0");
+			break;
+		case 't': o.tickets = atoi(optarg); break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc - 1)
+		usage();
+	if (!strcmp(argv[optind], "server"))
+		o.role = ROLE_SERVER;
+	else if (!strcmp(argv[optind], "client"))
+		o.role = ROLE_CLIENT;
+	else if (!strcmp(argv[optind], "pair"))
+		o.role = ROLE_PAIR;
+	else
+		usage();
+	if (nkey != o.ncert)
+		die("give one --key per --cert");
+	if (o.role != ROLE_PAIR && o.sendfile && !o.kernel)
+		die("--sendfile is for the kernel side (--kernel)");
+}
+
+int main(int argc, char **argv)
+{
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse(argc, argv);
+	switch (o.role) {
+	case ROLE_SERVER:
+		o.name = "server";
+		return run_session(accept_one(listen_socket()), 1);
+	case ROLE_CLIENT:
+		o.name = "client";
+		return run_session(connect_socket(), 0);
+	case ROLE_PAIR:
+		if (o.port == 4433)
+			o.port = 0;
+		return run_pair();
+	}
+	return 2;
+}
