@@ -3,6 +3,11 @@
  * tlssim TLS offload engine: interface between the netdev pair (NET side)
  * and the TLS record engine (TLS side).  See the contract in the project
  * brief; all calls below are made by the netdev code.
+ *
+ * Objects of the TLS engine (for the Kbuild):
+ *   tlssim_tls.o tlssim_tls_rec.o tlssim_tls_tx.o tlssim_tls_rx.o
+ *   tlssim_tls_debugfs.o tlssim_gcm.o
+ * The module needs gf128mul (modprobe gf128mul) and tls.ko symbols.
  */
 #ifndef _TLSSIM_TLS_H
 #define _TLSSIM_TLS_H
