@@ -20,7 +20,7 @@ export KVER KDIR O
 MODDIRS := $(patsubst %/Kbuild,%,$(wildcard kmod/Kbuild drivers/*/Kbuild))
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile))
 
-.PHONY: all modules $(MODDIRS) $(SUBDIRS) deps deps-check kernel check demo \
+.PHONY: all modules $(MODDIRS) $(SUBDIRS) deps deps-check kernel conformance check demo \
 	bench lint vm-shell clean
 
 all: modules $(SUBDIRS)
@@ -42,10 +42,13 @@ deps-check:
 	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
 	@test -n "$(KVER)" || { echo "KVER unknown"; exit 1; }
 
+conformance: deps-check
+	selftests/conformance/build.sh
+
 kernel: deps-check
 	selftests/vm/fetch-kernel.sh
 
-check: all kernel
+check: all kernel conformance
 	selftests/run-suites
 
 demo: all kernel

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Our entry point for the upstream kTLS selftest (tools/testing/selftests/
+ * net/tls.c from Debian's linux-source package, extracted at build time and
+ * never committed). The 6.1 kselftest harness has no way to run a subset of
+ * cases, so this file includes the upstream test into the same translation
+ * unit (its fixture list is static there), renames its main(), and runs the
+ * cases whose "fixture.variant.test" name matches a glob of $KTLS_FILTER
+ * (comma separated; empty means all). Output stays the harness's own TAP.
+ */
+#define _GNU_SOURCE	/* as the upstream test, which is included below */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define main ktls_upstream_main
+#include "tls.c"
+#undef main
+
+static int ktls_case_selected(const char *filter, const char *name)
+{
+	char *list, *glob, *save = NULL;
+	int hit = 0;
+
+	if (!filter || !*filter)
+		return 1;
+	list = strdup(filter);
+	if (!list)
+		return 1;
+	for (glob = strtok_r(list, ",", &save); glob && !hit;
+	     glob = strtok_r(NULL, ",", &save))
+		hit = fnmatch(glob, name, 0) == 0;
+	free(list);
+	return hit;
+}
+
+static void ktls_case_name(char *buf, size_t len,
+			   struct __fixture_metadata *f,
+			   struct __fixture_variant_metadata *v,
+			   struct __test_metadata *t)
+{
+	snprintf(buf, len, "%s%s%s.%s", f->name, v->name[0] ? "." : "",
+		 v->name, t->name);
+}
+
+int main(int argc, char **argv)
+{
+	struct __fixture_variant_metadata no_variant = { .name = "", };
+	const char *filter = getenv("KTLS_FILTER");
+	struct __fixture_variant_metadata *v;
+	struct __fixture_metadata *f;
+	struct __test_results *results;
+	struct __test_metadata *t;
+	unsigned int count = 0, passed = 0;
+	char name[512];
+	int list_only = argc > 1 && !strcmp(argv[1], "-l");
+
+	for (f = __fixture_list; f; f = f->next)
+		for (v = f->variant ?: &no_variant; v; v = v->next)
+			for (t = f->tests; t; t = t->next) {
+				ktls_case_name(name, sizeof(name), f, v, t);
+				if (!ktls_case_selected(filter, name))
+					continue;
+				if (list_only)
+					printf("%s\n", name);
+				count++;
+			}
+	if (list_only)
+		return 0;
+
+	results = mmap(NULL, sizeof(*results), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (results == MAP_FAILED)
+		return KSFT_FAIL;
+
+	ksft_print_header();
+	ksft_set_plan(count);
+	for (f = __fixture_list; f; f = f->next)
+		for (v = f->variant ?: &no_variant; v; v = v->next)
+			for (t = f->tests; t; t = t->next) {
+				ktls_case_name(name, sizeof(name), f, v, t);
+				if (!ktls_case_selected(filter, name))
+					continue;
+				t->results = results;
+				__run_test(f, v, t);
+				t->results = NULL;
+				passed += !!t->passed;
+			}
+	munmap(results, sizeof(*results));
+	ksft_print_msg("%u / %u selected tests passed\n", passed, count);
+	return passed == count ? KSFT_PASS : KSFT_FAIL;
+}
