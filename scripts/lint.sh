@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# checkpatch (from the linux-source-6.1 package) and sparse over our kernel
+# code. Exit status non-zero on any error or warning.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+KVER=${KVER:-$(scripts/kver.sh)}
+KDIR=${KDIR:-/lib/modules/$KVER/build}
+O=${O:-$top/build}
+lint=$O/lint
+rc=0
+
+if [ ! -x "$lint/scripts/checkpatch.pl" ]; then
+	mkdir -p "$lint"
+	tar -C "$lint" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.* \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch || exit 2
+fi
+
+files=$(git ls-files 'kmod/*.[ch]' 'drivers/*.[ch]' 'selftests/vm/testmod/*.c')
+echo "== checkpatch ($(echo "$files" | wc -w) files)"
+# shellcheck disable=SC2086
+if ! "$lint/scripts/checkpatch.pl" --no-tree --quiet --strict \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files; then
+	rc=1
+fi
+
+for d in $(ls -d kmod drivers/* 2>/dev/null); do
+	[ -f "$d/Kbuild" ] || continue
+	echo "== sparse $d"
+	out=$(make -s -C "$KDIR" M="$top/$d" C=2 W=1 modules 2>&1 |
+	      grep -E 'warning|error' | grep -v 'Skipping BTF')
+	if [ -n "$out" ]; then
+		printf '%s\n' "$out"
+		rc=1
+	fi
+done
+[ $rc -eq 0 ] && echo "lint: clean"
+exit $rc
