@@ -23,7 +23,7 @@ files=$(git ls-files 'kmod/*.[ch]' 'drivers/*.[ch]' 'selftests/vm/testmod/*.c')
 echo "== checkpatch ($(echo "$files" | wc -w) files)"
 # shellcheck disable=SC2086
 if ! "$lint/scripts/checkpatch.pl" --no-tree --quiet --strict \
-	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files; then
+	--ignore FILE_PATH_CHANGES -f $files; then
 	rc=1
 fi
 
