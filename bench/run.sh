@@ -1,0 +1,214 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kTLS benchmark driver, run inside a guest (make bench, or directly:
+#   selftests/vm/vm-run --name bench --timeout 2400 --mem 4096 -- bench/run.sh
+# with QUICK=1 in the environment for the short run).
+#
+# One boot, alternating providers: per round the kernel's tls.ko is loaded,
+# measured and unloaded, then kmod/ktls.ko the same way (A B A B ...); plain
+# TCP, userspace OpenSSL and the AF_ALG AEAD bound are measured in the same
+# boot. Every measurement is one ktls_bench run appending one JSON line to
+# $BENCH_OUT/raw-<stamp>.jsonl; a failed one is recorded as n/a with its
+# reason and the run goes on. bench/report.py then prints the table and the
+# summary line and writes $BENCH_OUT/bench-<stamp>.json (+ latest.json).
+#
+# Environment: QUICK=1, BENCH_OUT (default build/bench), BENCH_ROUNDS,
+# BENCH_SECS, BENCH_FLOWS ("1000 10000"), BENCH_BIN, BENCH_REQUIRE_KTLS
+# (passed on to report.py: 1 = a missing ktls figure is an error).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+# shellcheck source=../selftests/lib/provider.sh
+. selftests/lib/provider.sh
+
+QUICK=${QUICK:-0}
+OUT=${BENCH_OUT:-$top/build/bench}
+BIN=${BENCH_BIN:-$top/build/userspace/bench/ktls_bench}
+CACHE=${BENCH_CACHE:-/tmp/ktls-bench}
+if [ "$QUICK" = 1 ]; then
+	ROUNDS=${BENCH_ROUNDS:-2}
+	SECS=${BENCH_SECS:-0.25}
+	MAXB=${BENCH_MAX_BYTES:-16M}
+	FLOWS=${BENCH_FLOWS:-1000}
+	OSSL_ROUNDS=1		# userspace needs no A/B alternation
+else
+	ROUNDS=${BENCH_ROUNDS:-5}
+	SECS=${BENCH_SECS:-1}
+	MAXB=${BENCH_MAX_BYTES:-64M}
+	FLOWS=${BENCH_FLOWS:-1000 10000}
+	OSSL_ROUNDS=${BENCH_OSSL_ROUNDS:-2}
+fi
+VERS="12 13"
+CIPHERS="aes128gcm chacha20poly1305"
+SIZES="16384 1024"
+RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-180}
+
+mkdir -p "$OUT" "$CACHE" || exit 2
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+RAW=$OUT/raw-$stamp.jsonl
+: >"$RAW"
+
+if [ ! -x "$BIN" ] || [ -n "$(find userspace/bench -newer "$BIN" -name '*.[ch]' 2>/dev/null)" ]; then
+	echo "bench: building ktls_bench" >&2
+	make -s -C userspace/bench O="$top/build" >&2 || { echo "bench: build failed" >&2; exit 2; }
+fi
+
+json_str() {
+	local s=${1//\\/\\\\}
+	s=${s//\"/\\\"}
+	printf '"%s"' "${s//$'\n'/ }"
+}
+
+# meta KEY VALUE: run-wide facts for the report
+meta() {
+	printf '{"test":"meta","key":"%s","value":%s}\n' "$1" "$(json_str "$2")" >>"$RAW"
+}
+
+# na LABEL ROUND TEST MODE VER CIPHER SIZE FLOWS REASON
+na() {
+	printf '{"label":"%s","round":%s,"test":"%s","mode":"%s","tls":%s,"cipher":"%s","size":%s,"flows":%s,"na":%s}\n' \
+		"$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$(json_str "$9")" >>"$RAW"
+}
+
+# one LABEL ROUND PROVIDER TEST MODE VER CIPHER SIZE FLOWS
+one() {
+	local label=$1 round=$2 prov=$3 test=$4 mode=$5 ver=$6 ciph=$7 size=$8 flows=$9
+	local out err rc args
+	args=("$test" --provider "$prov" --tls "$ver" --cipher "$ciph" --size "$size"
+	      --secs "$SECS" --max-bytes "$MAXB" --dir "$CACHE" --flows "$flows")
+	[ "$mode" != - ] && args+=(--mode "$mode")
+	if [ -n "${SKIP_REASON:-}" ]; then
+		na "$label" "$round" "$test" "$mode" "$ver" "$ciph" "$size" "$flows" "$SKIP_REASON"
+		return
+	fi
+	out=$(timeout "$RUN_TIMEOUT" "$BIN" "${args[@]}" 2>"$CACHE/err")
+	rc=$?
+	err=$(tail -n 3 "$CACHE/err")
+	if [ $rc -eq 0 ] && [ "${out:0:1}" = "{" ]; then
+		printf '{"label":"%s","round":%s,"flows":%s,%s\n' "$label" "$round" "$flows" "${out:1}" >>"$RAW"
+		return
+	fi
+	[ $rc -eq 124 ] && err="timed out after ${RUN_TIMEOUT}s; $err"
+	[ -z "$err" ] && err="exit status $rc"
+	echo "bench: $label $test $mode tls$ver $ciph $size: n/a: $err" >&2
+	na "$label" "$round" "$test" "$mode" "$ver" "$ciph" "$size" "$flows" "$err"
+}
+
+# The full figure set of a TLS provider (kernel or OpenSSL).
+tls_figures() {
+	local label=$1 round=$2 prov=$3 m v c s f
+	for m in tx rx txrx sendfile; do
+		for v in $VERS; do
+			for c in $CIPHERS; do
+				for s in $SIZES; do
+					one "$label" "$round" "$prov" bulk "$m" "$v" "$c" "$s" 0
+				done
+			done
+		done
+	done
+	for v in $VERS; do
+		for c in $CIPHERS; do
+			for s in 64 4096; do
+				one "$label" "$round" "$prov" rr - "$v" "$c" "$s" 0
+			done
+			one "$label" "$round" "$prov" setup - "$v" "$c" 0 0
+		done
+	done
+	for f in $FLOWS; do
+		one "$label" "$round" "$prov" mem - 13 aes128gcm 0 "$f"
+	done
+}
+
+tcp_figures() {
+	local round=$1 m s f
+	for m in tx sendfile; do
+		for s in $SIZES; do
+			one tcp "$round" tcp bulk "$m" 13 aes128gcm "$s" 0
+		done
+	done
+	for s in 64 4096; do
+		one tcp "$round" tcp rr - 13 aes128gcm "$s" 0
+	done
+	one tcp "$round" tcp setup - 13 aes128gcm 0 0
+	[ "$round" = 1 ] && for f in $FLOWS; do
+		one tcp "$round" tcp mem - 13 aes128gcm 0 "$f"
+	done
+}
+
+aead_figures() {
+	local round=$1 c s
+	for c in $CIPHERS; do
+		for s in $SIZES; do
+			one aead "$round" kernel aead - 13 "$c" "$s" 0
+		done
+	done
+}
+
+# Load a kernel provider; on failure every figure of it becomes n/a.
+use_provider() {
+	local want=$1 i msg
+	SKIP_REASON=
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		msg=$(provider_load "$want" 2>&1) && break
+		sleep 1
+	done
+	if [ "$(provider_loaded)" != "$want" ]; then
+		case $want in
+		ktls) [ -e kmod/ktls.ko ] || msg="kmod/ktls.ko not built; $msg" ;;
+		esac
+		SKIP_REASON="provider $want failed to load: ${msg:-unknown}"
+		echo "bench: $SKIP_REASON" >&2
+	fi
+}
+
+drop_provider() {
+	local i
+	for i in $(seq 1 20); do
+		provider_unload 2>/dev/null && [ -z "$(provider_loaded)" ] && return 0
+		sleep 0.5
+	done
+	echo "bench: could not unload $(provider_loaded) (still in use?)" >&2
+	return 1
+}
+
+t_start=$(date +%s)
+echo "bench: $( [ "$QUICK" = 1 ] && echo quick || echo full ) run, $ROUNDS rounds, ${SECS}s per figure, raw data $RAW" >&2
+meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+meta kernel "$(uname -r)"
+meta cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) x $(nproc)"
+meta mem "$(sed -n 's/^MemTotal:[[:space:]]*//p' /proc/meminfo)"
+meta quick "$QUICK"
+meta rounds "$ROUNDS"
+meta secs "$SECS"
+meta host "$(cat /proc/sys/kernel/hostname)"
+meta ktls_commit "$(git -C "$top" log -1 --format=%h -- kmod 2>/dev/null)"
+meta crypto_modules "$(grep -oE '^(aesni_intel|ghash_clmulni_intel|chacha_x86_64|poly1305_x86_64) ' /proc/modules | tr -d ' ' | tr '\n' ' ')"
+meta device "n/a: tlssim device mode not wired into the benchmark yet (hook: bench/device.sh)"
+
+drop_provider
+for r in $(seq 1 "$ROUNDS"); do
+	echo "bench: round $r/$ROUNDS ($(( $(date +%s) - t_start ))s)" >&2
+	SKIP_REASON=
+	tcp_figures "$r"
+	aead_figures "$r"
+	for p in tls ktls; do
+		use_provider "$p"
+		tls_figures "$p" "$r" kernel
+		[ "$r" = 1 ] && [ "$p" = tls ] && [ -z "$SKIP_REASON" ] &&
+			one crypto "$r" kernel crypto - 13 aes128gcm 0 0
+		SKIP_REASON=
+		drop_provider
+	done
+	if [ "$r" -le "$OSSL_ROUNDS" ]; then
+		tls_figures ossl "$r" ossl
+	fi
+	# Optional device mode on a tlssim pair: bench/device.sh, when it
+	# exists, sets it up and runs figures with label "device".
+	if [ -x bench/device.sh ]; then
+		BENCH_BIN=$BIN BENCH_RAW=$RAW bench/device.sh "$r" || true
+	fi
+done
+meta elapsed_s "$(( $(date +%s) - t_start ))"
+
+python3 bench/report.py --raw "$RAW" --out "$OUT" --stamp "$stamp"
