@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktls software receive path: private state shared by ktls_rx.c,
+ * ktls_strp.c and ktls_decrypt.c. Nothing outside the RX files uses this.
+ *
+ * Memory layout of ctx->priv_ctx_rx (one allocation):
+ *
+ *   struct tls_offload_context_rx      (its first member is the kernel's
+ *                                       struct tls_sw_context_rx, so the
+ *                                       kernel's tls_sw_ctx_rx() and
+ *                                       tls_offload_ctx_rx() both work)
+ *   TLS_DRIVER_STATE_SIZE_RX bytes     (driver_state[], __tls_driver_ctx())
+ *   struct ktls_rx                     (ktls private RX state)
+ *
+ * so a later device path can hand the same context to NIC drivers.
+ *
+ * Locking: all parser and record state in struct ktls_rx is touched only
+ *  - by the socket owner (lock_sock held), or
+ *  - from sk_data_ready, which TCP calls either with bh_lock_sock held while
+ *    the socket is not owned, or from the owner's backlog processing.
+ * These never run concurrently. poll() and sock_is_readable() read
+ * @ready, @key_update_pending and rx_list emptiness locklessly.
+ */
+#ifndef _KTLS_RX_INT_H
+#define _KTLS_RX_INT_H
+
+#include <linux/workqueue.h>
+#include "ktls.h"
+
+/* TLS 1.3 handshake message type of a KeyUpdate (RFC 8446, 4.6.3) */
+#define KTLS_HANDSHAKE_KEYUPDATE	24
+
+/*
+ * Per decrypted record, kept in skb->cb of the record skbs on rx_list:
+ * the plaintext still to be read is [offset, offset + len) of the skb.
+ */
+struct ktls_rx_msg {
+	u32 offset;
+	u32 len;
+	u8 type;	/* content type (inner type for TLS 1.3) */
+};
+
+static inline struct ktls_rx_msg *ktls_rx_msg(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct ktls_rx_msg) > sizeof(skb->cb));
+	return (struct ktls_rx_msg *)skb->cb;
+}
+
+struct ktls_rx {
+	struct sock *sk;
+	struct tls_context *ctx;
+
+	/*
+	 * Record parser. @rec_len is the full length (header included) of
+	 * the record at the head of the stream once its header has been
+	 * seen, else 0. @cur (if not NULL) holds the first @cur_have bytes
+	 * of that record, already taken off the TCP queue ("copy mode");
+	 * the rest is still in sk_receive_queue. @ready: the whole record
+	 * is available (cur_have + tcp_inq() >= rec_len).
+	 */
+	struct sk_buff *cur;
+	u32 cur_have;
+	u32 rec_len;
+	bool ready;
+	bool stopped;		/* parser stopped: bad header or release */
+	bool cur_all_decrypted;	/* every source skb had ->decrypted set */
+	bool work_queued;	/* @work holds a socket reference */
+
+	/* a TLS 1.3 KeyUpdate was received; RX waits for new keys */
+	bool key_update_pending;
+	/* fatal decrypt/parse error returned by every later read */
+	int sticky_err;
+
+	struct work_struct work;	/* copies a record out under pressure */
+};
+
+#define KTLS_RX_PRIV_OFF						\
+	ALIGN(sizeof(struct tls_offload_context_rx) +			\
+	      TLS_DRIVER_STATE_SIZE_RX, 8)
+
+static inline struct tls_sw_context_rx *ktls_rx_sw(struct tls_context *ctx)
+{
+	return ctx->priv_ctx_rx;
+}
+
+static inline struct ktls_rx *ktls_rx_priv(struct tls_context *ctx)
+{
+	return (struct ktls_rx *)((u8 *)ctx->priv_ctx_rx + KTLS_RX_PRIV_OFF);
+}
+
+/* ktls_strp.c */
+void ktls_strp_data_ready(struct sock *sk);
+void ktls_strp_check(struct ktls_rx *rx);
+struct sk_buff *ktls_strp_take(struct ktls_rx *rx, int *err,
+			       bool *device_decrypted);
+void ktls_strp_abort(struct ktls_rx *rx, int err);
+void ktls_strp_init(struct ktls_rx *rx, struct sock *sk,
+		    struct tls_context *ctx);
+void ktls_strp_stop(struct ktls_rx *rx);
+void ktls_strp_done(struct ktls_rx *rx);
+
+/* ktls_decrypt.c */
+int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
+			struct sk_buff *skb, bool device_decrypted);
+
+#endif /* _KTLS_RX_INT_H */
