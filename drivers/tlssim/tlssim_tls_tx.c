@@ -1,3 +1,243 @@
 // SPDX-License-Identifier: GPL-2.0
-/* placeholder, filled in by the TLS engine work */
-#include "tlssim_tls.h"
+/*
+ * tlssim TX engine: encrypts TLS records inside outgoing TCP skbs, the way
+ * an inline-crypto NIC does it on the way to the wire.
+ *
+ * The kernel's tls_device hands the driver plaintext records with a
+ * reserved tag space; it marks such sockets through sk_validate_xmit_skb
+ * and keeps every unacknowledged record (page frags) for retransmission.
+ *
+ * In-order segments continue the per-flow stream state (next TCP seq,
+ * offset in the record, running GHASH).  Any other segment is handled the
+ * way a NIC driver must: its record is looked up with tls_get_record() and
+ * a private state is rebuilt by replaying the record prefix from the
+ * record's own plaintext frags (counted as tx_tls_ooo).
+ *
+ * The skb's payload frags are the very pages tls_device keeps for
+ * retransmission, and TCP transmits clones, so the engine never writes
+ * into the skb it is given: it encrypts a private copy (as DMA would read
+ * the plaintext and the wire would carry the ciphertext).
+ */
+#include <linux/highmem.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/tcp.h>
+#include <net/tls.h>
+#include "tlssim.h"
+#include "tlssim_tls_priv.h"
+
+#define TLSSIM_REPLAY_CHUNK	256
+
+/*
+ * Rebuild @r for the record containing @seq by replaying the record bytes
+ * before @seq.  Called with the offload context lock held, which keeps
+ * the record and its frags alive.  Returns 0, or -ENOENT when the data is
+ * gone (acked and freed: nothing left to send it from).
+ */
+static int tx_replay_prefix(struct tlssim_ctx *c, struct tls_record_info *rec,
+			    u64 rcd_sn, u32 seq, struct tlssim_rec *r)
+{
+	u32 todo = seq - tls_record_start_seq(rec);
+	struct tlssim_walk_res res = {};
+	u8 buf[TLSSIM_REPLAY_CHUNK];
+	int i;
+
+	tlssim_rec_reset(r, tls_record_start_seq(rec), rcd_sn, true);
+	for (i = 0; i < rec->num_frags && todo; i++) {
+		skb_frag_t *frag = &rec->frags[i];
+		u32 off = skb_frag_off(frag);
+		u32 left = min(todo, skb_frag_size(frag));
+
+		while (left) {
+			struct page *page = skb_frag_page(frag) + (off >> PAGE_SHIFT);
+			u32 poff = offset_in_page(off);
+			u32 n = min3(left, (u32)sizeof(buf), (u32)PAGE_SIZE - poff);
+			u8 *va = kmap_local_page(page);
+
+			memcpy(buf, va + poff, n);
+			kunmap_local(va);
+			if (tlssim_rec_walk(c, r, buf, n, TLSSIM_WALK_ENCRYPT, &res))
+				return -EINVAL;
+			off += n;
+			left -= n;
+			todo -= n;
+		}
+	}
+	memzero_explicit(buf, sizeof(buf));
+	return todo ? -EINVAL : 0;
+}
+
+enum tx_verdict {
+	TX_SEND,	/* send the encrypted copy */
+	TX_BYPASS,	/* send the original unencrypted (pre-offload data) */
+	TX_DROP,
+};
+
+/* Out-of-order segment: rebuild the state from the kernel's record list. */
+static enum tx_verdict tx_ooo(struct tlssim_ctx *c, struct sock *sk, u32 seq, u32 len,
+			      u8 *data)
+{
+	struct tls_offload_context_tx *octx = tls_offload_ctx_tx(tls_get_ctx(sk));
+	struct tlssim_walk_res res = {};
+	struct tls_record_info *rec;
+	struct tlssim_tls *t = c->tls;
+	struct tlssim_rec r;
+	unsigned long flags;
+	u64 rcd_sn;
+	int err;
+
+	spin_lock_irqsave(&octx->lock, flags);
+	rec = tls_get_record(octx, seq, &rcd_sn);
+	if (!rec) {
+		spin_unlock_irqrestore(&octx->lock, flags);
+		tlssim_tstat_add(t, TSS_TX_DROP_NO_SYNC, 1);
+		return TX_DROP;
+	}
+	if (tls_record_is_start_marker(rec)) {
+		u32 end = rec->end_seq;
+
+		spin_unlock_irqrestore(&octx->lock, flags);
+		/* data from before offload: it was never meant for us */
+		if (after(seq + len, end)) {
+			tlssim_tstat_add(t, TSS_TX_DROP_BYPASS, 1);
+			return TX_DROP;
+		}
+		tlssim_tstat_add(t, TSS_TX_SKIP_NO_SYNC, 1);
+		return TX_BYPASS;
+	}
+	err = tx_replay_prefix(c, rec, rcd_sn, seq, &r);
+	spin_unlock_irqrestore(&octx->lock, flags);
+	if (err) {
+		tlssim_tstat_add(t, TSS_TX_DROP_NO_SYNC, 1);
+		return TX_DROP;
+	}
+	tlssim_tstat_add(t, TSS_TX_OOO, 1);
+
+	if (tlssim_rec_walk(c, &r, data, len, TLSSIM_WALK_ENCRYPT, &res)) {
+		tlssim_tstat_add(t, TSS_TX_DROP_NO_SYNC, 1);
+		return TX_DROP;
+	}
+	/*
+	 * A segment beyond the in-order position (one we never saw, e.g.
+	 * dropped by a qdisc) leaves the rebuilt state as the newest one.
+	 */
+	if (c->tx_lost || after(r.seq, c->st.seq)) {
+		c->st = r;
+		c->tx_lost = false;
+	}
+	memzero_explicit(&r, sizeof(r));
+	return TX_SEND;
+}
+
+static enum tx_verdict tx_encrypt(struct tlssim_ctx *c, struct sock *sk, u32 seq, u32 len,
+				  u8 *data)
+{
+	struct tlssim_walk_res res = {};
+
+	if (c->dead)
+		return TX_DROP;
+	if (c->tx_lost || seq != c->st.seq || tls_offload_tx_resync_pending(sk))
+		return tx_ooo(c, sk, seq, len, data);
+
+	if (tlssim_rec_walk(c, &c->st, data, len, TLSSIM_WALK_ENCRYPT, &res)) {
+		/*
+		 * The stream is not what the device expects: stop trusting
+		 * its state and let the stack tell where records start.
+		 * Until then segments are rebuilt from the record list.
+		 */
+		c->tx_lost = true;
+		if (!tls_offload_tx_resync_pending(sk))
+			tls_offload_tx_resync_request(sk, seq, c->st.seq);
+		tlssim_tstat_add(c->tls, TSS_TX_DROP_NO_SYNC, 1);
+		return TX_DROP;
+	}
+	return TX_SEND;
+}
+
+int tlssim_tx_resync(struct tlssim_ctx *c, u32 seq, u8 *rcd_sn)
+{
+	spin_lock_bh(&c->lock);
+	if (!c->dead) {
+		tlssim_rec_reset(&c->st, seq, tlssim_rec_sn_from_bytes(rcd_sn), true);
+		c->tx_lost = false;
+	}
+	spin_unlock_bh(&c->lock);
+	return 0;
+}
+
+/* Offset of the TCP payload, or 0 when this is not a TCP segment with data. */
+static unsigned int tx_payload_offset(struct sk_buff *skb)
+{
+	unsigned int off;
+
+	if (!skb_transport_header_was_set(skb))
+		return 0;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (ip_hdr(skb)->protocol != IPPROTO_TCP)
+			return 0;
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		if (ipv6_hdr(skb)->nexthdr != IPPROTO_TCP)
+			return 0;
+	} else {
+		return 0;
+	}
+	off = skb_transport_offset(skb) + tcp_hdrlen(skb);
+	return off < skb->len ? off : 0;
+}
+
+struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
+{
+	struct tlssim_tls *t = tlssim_tls_of(sd);
+	struct sock *sk = skb->sk;
+	enum tx_verdict verdict;
+	struct tls_context *tctx;
+	struct sk_buff *nskb;
+	struct tlssim_ctx *c;
+	unsigned int off;
+	u32 seq, len;
+
+	if (!t || !sk || !tls_is_sk_tx_device_offloaded(sk))
+		return skb;
+	tctx = tls_get_ctx(sk);
+	c = *tlssim_ctx_slot(tctx, TLS_OFFLOAD_CTX_DIR_TX);
+	/* a context of another device: the core's fallback handled it */
+	if (!c || c->tls != t)
+		return skb;
+	off = tx_payload_offset(skb);
+	if (!off)
+		return skb;
+	seq = ntohl(tcp_hdr(skb)->seq);
+	len = skb->len - off;
+
+	nskb = skb_copy(skb, GFP_ATOMIC);
+	if (!nskb) {
+		kfree_skb(skb);
+		tlssim_tstat_add(t, TSS_TX_DROP_NO_SYNC, 1);
+		return NULL;
+	}
+
+	spin_lock_bh(&c->lock);
+	verdict = tx_encrypt(c, sk, seq, len, nskb->data + off);
+	spin_unlock_bh(&c->lock);
+
+	switch (verdict) {
+	case TX_SEND:
+		tlssim_tstat_add(t, TSS_TX_ENC_PKTS,
+				skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1);
+		tlssim_tstat_add(t, TSS_TX_ENC_BYTES, len);
+		/* what leaves is ciphertext; the bit must not reach the peer */
+		nskb->decrypted = 0;
+		consume_skb(skb);
+		return nskb;
+	case TX_BYPASS:
+		kfree_skb(nskb);
+		return skb;
+	case TX_DROP:
+	default:
+		kfree_skb(nskb);
+		kfree_skb(skb);
+		return NULL;
+	}
+}
