@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktls: private declarations shared by every ktls.ko source file.
+ *
+ * ktls.ko is a drop-in replacement for the kernel's net/tls (tls.ko). Every
+ * structure a NIC driver or the rest of the kernel can see is the kernel's
+ * own from <net/tls.h>: struct tls_context (reached through icsk_ulp_data),
+ * struct tls_prot_info, struct cipher_context and the offload contexts.
+ * ktls keeps its own extra per-socket state in struct ktls_context, which
+ * embeds struct tls_context as its FIRST member so that the pointer stored
+ * in icsk_ulp_data is a valid struct tls_context * for everyone else.
+ *
+ * Locking rules (same as tls.ko):
+ *  - setsockopt/getsockopt, sendmsg, sendpage and close run with the socket
+ *    owned (lock_sock). TX additionally serialises with the TX worker
+ *    through ctx->tx_lock (taken BEFORE lock_sock).
+ *  - icsk_ulp_data is published with rcu_assign_pointer() and the context is
+ *    freed with kfree_rcu(), because sock_diag reads it under RCU only.
+ */
+#ifndef _KTLS_H
+#define _KTLS_H
+
+#include <linux/types.h>
+#include <linux/skbuff.h>
+#include <linux/skmsg.h>
+#include <linux/percpu.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/tls.h>
+#include <crypto/aead.h>
+#include <uapi/linux/tls.h>
+
+/* Options newer than the 6.1 UAPI header (values as upstream numbers them) */
+#ifndef TLS_TX_MAX_PAYLOAD_LEN
+#define TLS_TX_MAX_PAYLOAD_LEN		5
+#endif
+/* enum member in upstream 6.19 <linux/tls.h>: after TLS_INFO_RX_NO_PAD (6) */
+#define KTLS_INFO_TX_MAX_PAYLOAD_LEN	(TLS_INFO_RX_NO_PAD + 1)
+/* Smallest TLS_TX_MAX_PAYLOAD_LEN (RFC 8449 minimum record_size_limit) */
+#define KTLS_MIN_RECORD_SIZE_LIM	64
+
+/* TLS 1.3 record types we need to recognise */
+#define KTLS_RECORD_TYPE_ALERT		21
+#define KTLS_RECORD_TYPE_HANDSHAKE	22
+
+/* ------------------------------------------------------------------ */
+/* Cipher table (ktls_crypto.c)                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One entry per UAPI cipher_type. The *_off fields are byte offsets of the
+ * corresponding arrays inside the UAPI struct tls12_crypto_info_*.
+ * iv_size is the size of the UAPI "iv" field (the explicit nonce for the
+ * TLS 1.2 AES/SM4/ARIA ciphers, the whole 12-byte IV for ChaCha20).
+ */
+struct ktls_cipher {
+	u16 cipher_type;
+	u16 iv_size;
+	u16 key_size;
+	u16 salt_size;
+	u16 tag_size;
+	u16 rec_seq_size;
+	u16 iv_off;
+	u16 key_off;
+	u16 salt_off;
+	u16 rec_seq_off;
+	u16 crypto_info_size;	/* sizeof the UAPI struct */
+	u16 nonce_size;		/* explicit nonce carried in TLS 1.2 records */
+	bool tls12_only;	/* ARIA: tls.ko accepts it for TLS 1.2 only */
+	const char *alg_name;	/* crypto API algorithm */
+};
+
+/* NULL for an unknown cipher_type. */
+const struct ktls_cipher *ktls_cipher_get(u16 cipher_type);
+
+/*
+ * Allocate an AEAD transform for @ci (cipher table lookup by
+ * ci->cipher_type), set the key and the tag size. On success *@aead holds
+ * the new tfm (the caller frees it with crypto_free_aead()). Returns the
+ * errno tls.ko gives: -ENOENT (via crypto_alloc_aead) when the kernel lacks
+ * the algorithm, -EINVAL for an unknown cipher. @ctx is unused today but
+ * kept for the device path.
+ */
+int ktls_aead_alloc(struct tls_context *ctx, const struct tls_crypto_info *ci,
+		    struct crypto_aead **aead);
+
+/*
+ * Fill @prot from @ci (version, cipher, sizes) and install a fresh IV
+ * (salt || iv, salt_size + iv_size bytes) and record sequence in @cctx.
+ * If @cctx already held an IV/rec_seq (rekey), the old buffers are zeroed
+ * and freed after the new ones are installed. On error nothing changed.
+ */
+int ktls_cipher_ctx_init(struct tls_prot_info *prot, struct cipher_context *cctx,
+			 const struct tls_crypto_info *ci);
+/* Zero and free cctx->iv and cctx->rec_seq; safe on an empty context. */
+void ktls_cipher_ctx_free(struct cipher_context *cctx);
+
+/* Sizes of the per-record scratch buffers the helpers below write. */
+#define KTLS_NONCE_BUF_SIZE		MAX_IV_SIZE	/* 16 */
+#define KTLS_AAD_BUF_SIZE		TLS_MAX_AAD_SIZE	/* 13 */
+
+/*
+ * Build the AEAD IV for the record with sequence @rec_seq into @nonce
+ * (KTLS_NONCE_BUF_SIZE bytes), in the layout the crypto API wants:
+ *  - TLS 1.2 AES-GCM/CCM, SM4, ARIA: salt || explicit nonce, where the
+ *    explicit part is taken from @iv (cctx->iv = salt || iv). A receiver
+ *    then overwrites the explicit part with the one carried in the record
+ *    using ktls_nonce_set_explicit().
+ *  - TLS 1.3 and ChaCha20-Poly1305: (salt || iv) XOR (0...0 || rec_seq).
+ *  - CCM: everything above shifted by one byte, byte 0 = the B0 flags
+ *    value (L' = 2) that the kernel's ccm template expects.
+ * Pass @nonce itself as the IV of aead_request_set_crypt().
+ */
+void ktls_build_nonce(const struct tls_prot_info *prot, const char *iv,
+		      const char *rec_seq, u8 *nonce);
+/* Copy the @explicit nonce (prot->iv_size bytes) of a TLS 1.2 record. */
+void ktls_nonce_set_explicit(const struct tls_prot_info *prot, u8 *nonce,
+			     const u8 *explicit);
+/* Pointer to the explicit part of a nonce built by ktls_build_nonce(). */
+u8 *ktls_nonce_explicit(const struct tls_prot_info *prot, u8 *nonce);
+/* True when the records carry an explicit nonce (TLS 1.2, not ChaCha). */
+static inline bool ktls_has_explicit_nonce(const struct tls_prot_info *prot)
+{
+	return prot->version != TLS_1_3_VERSION &&
+	       prot->cipher_type != TLS_CIPHER_CHACHA20_POLY1305;
+}
+
+/*
+ * Build the additional data into @aad (prot->aad_size bytes):
+ *  TLS 1.2: seq(8) || type || 0x03 0x03 || plaintext_len(2)
+ *  TLS 1.3: 0x17 0x03 0x03 || ciphertext_len(2) (the record header), where
+ *  ciphertext_len = plaintext_len + 1 (inner type) + tag_size; @type and
+ *  @rec_seq are ignored for 1.3. For TLS 1.3 pass as @plaintext_len the
+ *  length of the content without the inner type byte and without padding
+ *  (a receiver that has padding passes the on-the-wire inner length - 1).
+ */
+void ktls_build_aad(const struct tls_prot_info *prot, u8 *aad,
+		    size_t plaintext_len, u8 type, const char *rec_seq);
+
+/* Increment a big-endian record sequence; returns true if it wrapped. */
+bool ktls_rec_seq_inc(const struct tls_prot_info *prot, char *rec_seq);
+/*
+ * Advance @cctx to the next record: increments rec_seq and, for TLS 1.2
+ * ciphers with an explicit nonce, the explicit IV (tls.ko does the same,
+ * which getsockopt(TLS_TX/TLS_RX) reports). Returns true if rec_seq
+ * wrapped (the caller must then fail with -EBADMSG).
+ */
+bool ktls_cipher_ctx_advance(const struct tls_prot_info *prot,
+			     struct cipher_context *cctx);
+
+/* Write the 5-byte record header (and TLS 1.2 explicit nonce) to @buf. */
+void ktls_build_header(const struct tls_prot_info *prot, u8 *buf,
+		       size_t plaintext_len, u8 type, const u8 *nonce);
+
+/* ------------------------------------------------------------------ */
+/* Statistics (/proc/net/tls_stat, ktls_proc.c)                        */
+/* ------------------------------------------------------------------ */
+
+/* In the /proc order of the newest kernel; names in ktls_proc.c. */
+enum ktls_mib {
+	KTLS_MIB_CURRTXSW,
+	KTLS_MIB_CURRRXSW,
+	KTLS_MIB_CURRTXDEVICE,
+	KTLS_MIB_CURRRXDEVICE,
+	KTLS_MIB_TXSW,
+	KTLS_MIB_RXSW,
+	KTLS_MIB_TXDEVICE,
+	KTLS_MIB_RXDEVICE,
+	KTLS_MIB_DECRYPTERROR,
+	KTLS_MIB_RXDEVICERESYNC,
+	KTLS_MIB_DECRYPTRETRY,
+	KTLS_MIB_RXNOPADVIOL,
+	KTLS_MIB_RXREKEYOK,
+	KTLS_MIB_RXREKEYERROR,
+	KTLS_MIB_TXREKEYOK,
+	KTLS_MIB_TXREKEYERROR,
+	KTLS_MIB_RXREKEYRECEIVED,
+	KTLS_MIB_MAX
+};
+
+struct ktls_mib_cpu {
+	unsigned long mibs[KTLS_MIB_MAX];
+};
+
+/* Per network namespace state (net_generic, ktls_main.c owns the id). */
+struct ktls_net {
+	struct ktls_mib_cpu __percpu *mib;
+};
+
+struct ktls_net *ktls_net(const struct net *net);
+
+#define KTLS_INC_STATS(net, field) \
+	this_cpu_inc(ktls_net(net)->mib->mibs[field])
+#define KTLS_DEC_STATS(net, field) \
+	this_cpu_dec(ktls_net(net)->mib->mibs[field])
+
+int ktls_proc_init(struct net *net);
+void ktls_proc_fini(struct net *net);
+
+/* ------------------------------------------------------------------ */
+/* Context (ktls_main.c)                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * ktls's per-socket context. @base MUST stay first: icsk_ulp_data points
+ * at it and everything outside ktls sees only struct tls_context.
+ */
+struct ktls_context {
+	struct tls_context base;
+	/* TLS_TX_MAX_PAYLOAD_LEN: user data bytes per record (64..16384) */
+	u16 tx_max_payload_len;
+};
+
+static inline struct ktls_context *ktls_ctx(struct tls_context *ctx)
+{
+	return container_of(ctx, struct ktls_context, base);
+}
+
+/* Fatal error on the socket (@err is a negative errno, e.g. -EBADMSG):
+ * set sk_err and wake everybody.
+ */
+void ktls_err_abort(struct sock *sk, int err);
+
+/* Switch sk_prot / socket ops to the table for ctx->{tx,rx}_conf. */
+void ktls_update_sk_prot(struct sock *sk, struct tls_context *ctx);
+
+/* TX configured: interpose on sk_write_space (under lock_sock). */
+void ktls_install_write_space(struct sock *sk, struct tls_context *ctx);
+
+/* sock_diag (ktls_diag.c) */
+int ktls_get_info(struct sock *sk, struct sk_buff *skb);
+size_t ktls_get_info_size(const struct sock *sk);
+
+/* SOL_TLS options (ktls_sockopt.c); proto->setsockopt/getsockopt */
+int ktls_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int ktls_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen);
+
+/* ------------------------------------------------------------------ */
+/* Software TX (ktls_tx*.c)                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Set up (rekey == false) or re-key (TLS 1.3) software TX from @ci, which
+ * was validated and copied into ctx->crypto_send. Under lock_sock.
+ * On a rekey, records already closed with the old key are encrypted and
+ * queued with the old key first. Returns 0 or -errno (nothing changed).
+ */
+int ktls_tx_sw_init(struct sock *sk, struct tls_context *ctx,
+		    const struct tls_crypto_info *ci, bool rekey);
+/* Before lock_sock in close: stop the TX worker. */
+void ktls_tx_sw_cancel_work(struct tls_context *ctx);
+/* Close, under lock_sock: push the open record, wait for crypto, free. */
+void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx);
+/* After release_sock in close: free the TX context. */
+void ktls_tx_sw_free(struct tls_context *ctx);
+/* True while a record is being built (for TLS_TX_MAX_PAYLOAD_LEN EBUSY). */
+bool ktls_tx_sw_has_open_record(struct tls_context *ctx);
+/* sk_write_space hook work for TX SW */
+void ktls_tx_sw_write_space(struct sock *sk, struct tls_context *ctx);
+
+int ktls_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
+		     size_t size, int flags);
+int ktls_tx_sendpage_locked(struct sock *sk, struct page *page, int offset,
+			    size_t size, int flags);
+void ktls_tx_splice_eof(struct socket *sock);
+
+#include "ktls_rx.h"
+
+#endif /* _KTLS_H */

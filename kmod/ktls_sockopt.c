@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktls: SOL_TLS setsockopt/getsockopt.
+ *
+ * Errnos follow tls.ko (6.1) for everything 6.1 has, and upstream for the
+ * newer options: TLS 1.3 rekey (6.14) and TLS_TX_MAX_PAYLOAD_LEN (6.19).
+ *
+ * Locking: every option that touches TX/RX state runs under lock_sock.
+ * TLS_TX additionally takes ctx->tx_lock (before lock_sock, the order the
+ * TX path uses) so that a rekey cannot race the TX worker.
+ */
+#include <linux/skmsg.h>
+#include <linux/uaccess.h>
+#include <linux/sockptr.h>
+
+#include "ktls.h"
+
+/* ------------------------------------------------------------------ */
+/* getsockopt                                                          */
+/* ------------------------------------------------------------------ */
+
+static int ktls_getsockopt_conf(struct sock *sk, char __user *optval,
+				int __user *optlen, bool tx)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	union tls_crypto_context out;
+	const struct ktls_cipher *c;
+	struct tls_crypto_info *ci;
+	struct cipher_context *cctx;
+	int len, rc = 0;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (!optval || len < sizeof(*ci))
+		return -EINVAL;
+
+	ci = tx ? &ctx->crypto_send.info : &ctx->crypto_recv.info;
+	cctx = tx ? &ctx->tx : &ctx->rx;
+
+	if (!TLS_CRYPTO_INFO_READY(ci))
+		return -EBUSY;
+
+	if (len == sizeof(*ci))
+		return copy_to_user(optval, ci, sizeof(*ci)) ? -EFAULT : 0;
+
+	c = ktls_cipher_get(ci->cipher_type);
+	if (!c || len != c->crypto_info_size)
+		return -EINVAL;
+
+	/* the key as set; IV and sequence as they are now */
+	memcpy(&out, ci, c->crypto_info_size);
+	memcpy((u8 *)&out + c->iv_off, cctx->iv + c->salt_size, c->iv_size);
+	memcpy((u8 *)&out + c->rec_seq_off, cctx->rec_seq, c->rec_seq_size);
+	if (copy_to_user(optval, &out, c->crypto_info_size))
+		rc = -EFAULT;
+	memzero_explicit(&out, sizeof(out));
+	return rc;
+}
+
+static int ktls_getsockopt_tx_zc(struct sock *sk, char __user *optval,
+				 int __user *optlen)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	unsigned int value;
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len != sizeof(value))
+		return -EINVAL;
+	value = ctx->zerocopy_sendfile;
+	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
+}
+
+static int ktls_getsockopt_no_pad(struct sock *sk, char __user *optval,
+				  int __user *optlen)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	int value, len;
+
+	if (ctx->prot_info.version != TLS_1_3_VERSION)
+		return -EINVAL;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < sizeof(value))
+		return -EINVAL;
+	if (ctx->rx_conf != TLS_SW && ctx->rx_conf != TLS_HW)
+		return -EINVAL;
+	value = ctx->rx_no_pad;
+	if (put_user(sizeof(value), optlen))
+		return -EFAULT;
+	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
+}
+
+static int ktls_getsockopt_tx_max_payload(struct sock *sk, char __user *optval,
+					  int __user *optlen)
+{
+	u16 value = ktls_ctx(tls_get_ctx(sk))->tx_max_payload_len;
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < sizeof(value))
+		return -EINVAL;
+	if (put_user(sizeof(value), optlen))
+		return -EFAULT;
+	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
+}
+
+int ktls_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	int rc;
+
+	if (level != SOL_TLS)
+		return ctx->sk_proto->getsockopt(sk, level, optname, optval,
+						 optlen);
+
+	lock_sock(sk);
+	switch (optname) {
+	case TLS_TX:
+	case TLS_RX:
+		rc = ktls_getsockopt_conf(sk, optval, optlen, optname == TLS_TX);
+		break;
+	case TLS_TX_ZEROCOPY_RO:
+		rc = ktls_getsockopt_tx_zc(sk, optval, optlen);
+		break;
+	case TLS_RX_EXPECT_NO_PAD:
+		rc = ktls_getsockopt_no_pad(sk, optval, optlen);
+		break;
+	case TLS_TX_MAX_PAYLOAD_LEN:
+		rc = ktls_getsockopt_tx_max_payload(sk, optval, optlen);
+		break;
+	default:
+		rc = -ENOPROTOOPT;
+		break;
+	}
+	release_sock(sk);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* setsockopt TLS_TX / TLS_RX                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Read and validate a crypto_info from user space into @dst. @cur is the
+ * info already installed in this direction (rekey) or NULL; @alt is the
+ * other direction's info (must agree on version and cipher).
+ */
+static int ktls_read_crypto_info(union tls_crypto_context *dst,
+				 sockptr_t optval, unsigned int optlen,
+				 const struct tls_crypto_info *cur,
+				 const struct tls_crypto_info *alt)
+{
+	struct tls_crypto_info *ci = &dst->info;
+	const struct ktls_cipher *c;
+
+	if (copy_from_sockptr(ci, optval, sizeof(*ci)))
+		return -EFAULT;
+
+	if (cur) {
+		/* a rekey keeps the version and the cipher */
+		if (ci->version != cur->version ||
+		    ci->cipher_type != cur->cipher_type)
+			return -EINVAL;
+	} else {
+		if (ci->version != TLS_1_2_VERSION &&
+		    ci->version != TLS_1_3_VERSION)
+			return -EINVAL;
+		if (TLS_CRYPTO_INFO_READY(alt) &&
+		    (alt->version != ci->version ||
+		     alt->cipher_type != ci->cipher_type))
+			return -EINVAL;
+	}
+
+	c = ktls_cipher_get(ci->cipher_type);
+	if (!c)
+		return -EINVAL;
+	if (c->tls12_only && ci->version != TLS_1_2_VERSION)
+		return -EINVAL;
+	if (optlen != c->crypto_info_size)
+		return -EINVAL;
+
+	if (copy_from_sockptr_offset(ci + 1, optval, sizeof(*ci),
+				     optlen - sizeof(*ci)))
+		return -EFAULT;
+	return 0;
+}
+
+static int ktls_set_conf(struct sock *sk, sockptr_t optval,
+			 unsigned int optlen, bool tx)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	union tls_crypto_context *mine, *other, saved;
+	struct net *net = sock_net(sk);
+	bool rekey;
+	int rc;
+
+	/* TLS and sockmap are mutually exclusive (as in tls.ko) */
+	rcu_read_lock();
+	if (sk_psock(sk)) {
+		rcu_read_unlock();
+		return -EINVAL;
+	}
+	rcu_read_unlock();
+
+	if (sockptr_is_null(optval) || optlen < sizeof(struct tls_crypto_info))
+		return -EINVAL;
+
+	mine = tx ? &ctx->crypto_send : &ctx->crypto_recv;
+	other = tx ? &ctx->crypto_recv : &ctx->crypto_send;
+	rekey = TLS_CRYPTO_INFO_READY(&mine->info);
+
+	if (rekey) {
+		/* only TLS 1.3 has KeyUpdate; 6.14 counts refusals too */
+		if (mine->info.version != TLS_1_3_VERSION) {
+			rc = -EBUSY;
+			goto out_rekey_err;
+		}
+		/* keep the installed info until the new key is in place */
+		rc = ktls_read_crypto_info(&saved, optval, optlen, &mine->info,
+					   &other->info);
+		if (rc)
+			goto out_rekey_err;
+		swap(saved, *mine);
+		rc = tx ? ktls_tx_sw_init(sk, ctx, &mine->info, true) :
+			  ktls_rx_sw_init(sk, ctx, &mine->info, true);
+		if (rc)
+			swap(saved, *mine);
+		memzero_explicit(&saved, sizeof(saved));
+		if (rc)
+			goto out_rekey_err;
+		KTLS_INC_STATS(net, tx ? KTLS_MIB_TXREKEYOK : KTLS_MIB_RXREKEYOK);
+		return 0;
+	}
+
+	rc = ktls_read_crypto_info(mine, optval, optlen, NULL, &other->info);
+	if (rc)
+		goto out_clear;
+
+	if (tx) {
+		rc = ktls_tx_sw_init(sk, ctx, &mine->info, false);
+		if (rc)
+			goto out_clear;
+		ctx->tx_conf = TLS_SW;
+		ktls_update_sk_prot(sk, ctx);
+		ktls_install_write_space(sk, ctx);
+		KTLS_INC_STATS(net, KTLS_MIB_TXSW);
+		KTLS_INC_STATS(net, KTLS_MIB_CURRTXSW);
+	} else {
+		rc = ktls_rx_sw_init(sk, ctx, &mine->info, false);
+		if (rc)
+			goto out_clear;
+		ctx->rx_conf = TLS_SW;
+		ktls_update_sk_prot(sk, ctx);
+		KTLS_INC_STATS(net, KTLS_MIB_RXSW);
+		KTLS_INC_STATS(net, KTLS_MIB_CURRRXSW);
+	}
+	return 0;
+
+out_clear:
+	memzero_explicit(mine, sizeof(*mine));
+	return rc;
+out_rekey_err:
+	KTLS_INC_STATS(net, tx ? KTLS_MIB_TXREKEYERROR : KTLS_MIB_RXREKEYERROR);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* setsockopt: the small options                                       */
+/* ------------------------------------------------------------------ */
+
+static int ktls_set_tx_zc(struct sock *sk, sockptr_t optval,
+			  unsigned int optlen)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	unsigned int value;
+
+	if (sockptr_is_null(optval) || optlen != sizeof(value))
+		return -EINVAL;
+	if (copy_from_sockptr(&value, optval, sizeof(value)))
+		return -EFAULT;
+	if (value > 1)
+		return -EINVAL;
+	ctx->zerocopy_sendfile = value;
+	return 0;
+}
+
+/* Called without the socket lock (as tls.ko): validates first. */
+static int ktls_set_no_pad(struct sock *sk, sockptr_t optval,
+			   unsigned int optlen)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	u32 val;
+	int rc;
+
+	if (ctx->prot_info.version != TLS_1_3_VERSION ||
+	    sockptr_is_null(optval) || optlen < sizeof(val))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (val > 1)
+		return -EINVAL;
+	/* larger options are accepted if the extra bytes are zero */
+	rc = check_zeroed_sockptr(optval, sizeof(val), optlen - sizeof(val));
+	if (rc < 1)
+		return rc == 0 ? -EINVAL : rc;
+
+	lock_sock(sk);
+	rc = -EINVAL;
+	if (ctx->rx_conf == TLS_SW || ctx->rx_conf == TLS_HW) {
+		ctx->rx_no_pad = val;
+		rc = 0;
+	}
+	release_sock(sk);
+	return rc;
+}
+
+static int ktls_set_tx_max_payload(struct sock *sk, sockptr_t optval,
+				   unsigned int optlen)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	bool tls13 = ctx->prot_info.version == TLS_1_3_VERSION;
+	u16 value;
+
+	if (ctx->tx_conf == TLS_SW && ktls_tx_sw_has_open_record(ctx))
+		return -EBUSY;
+	if (sockptr_is_null(optval) || optlen != sizeof(value))
+		return -EINVAL;
+	if (copy_from_sockptr(&value, optval, sizeof(value)))
+		return -EFAULT;
+	/*
+	 * The value is user data per record. RFC 8449's record_size_limit
+	 * counts the TLS 1.3 inner content type byte, so its minimum (64)
+	 * maps to 63 bytes of data there.
+	 */
+	if (value < KTLS_MIN_RECORD_SIZE_LIM - (tls13 ? 1 : 0) ||
+	    value > TLS_MAX_PAYLOAD_SIZE)
+		return -EINVAL;
+	WRITE_ONCE(ktls_ctx(ctx)->tx_max_payload_len, value);
+	return 0;
+}
+
+int ktls_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	int rc;
+
+	if (level != SOL_TLS)
+		return ctx->sk_proto->setsockopt(sk, level, optname, optval,
+						 optlen);
+
+	switch (optname) {
+	case TLS_TX:
+		/* tx_lock first: the TX worker takes it before lock_sock */
+		mutex_lock(&ctx->tx_lock);
+		lock_sock(sk);
+		rc = ktls_set_conf(sk, optval, optlen, true);
+		release_sock(sk);
+		mutex_unlock(&ctx->tx_lock);
+		break;
+	case TLS_RX:
+		lock_sock(sk);
+		rc = ktls_set_conf(sk, optval, optlen, false);
+		release_sock(sk);
+		break;
+	case TLS_TX_ZEROCOPY_RO:
+		lock_sock(sk);
+		rc = ktls_set_tx_zc(sk, optval, optlen);
+		release_sock(sk);
+		break;
+	case TLS_RX_EXPECT_NO_PAD:
+		rc = ktls_set_no_pad(sk, optval, optlen);
+		break;
+	case TLS_TX_MAX_PAYLOAD_LEN:
+		mutex_lock(&ctx->tx_lock);
+		lock_sock(sk);
+		rc = ktls_set_tx_max_payload(sk, optval, optlen);
+		release_sock(sk);
+		mutex_unlock(&ctx->tx_lock);
+		break;
+	default:
+		rc = -ENOPROTOOPT;
+		break;
+	}
+	return rc;
+}

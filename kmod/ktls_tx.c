@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktls software TX: socket entry points (sendmsg, sendpage/splice,
+ * splice_eof), the TLS_SET_RECORD_TYPE cmsg, setup, TLS 1.3 rekey, the
+ * deferred push worker and teardown.
+ *
+ * Lock order: ctx->tx_lock, then the socket lock. The worker follows the
+ * same order, so close stops it (KTLS_TX_CLOSING + cancel) before taking
+ * the socket lock and once more after releasing it.
+ */
+#include <linux/bvec.h>
+#include <linux/sched/signal.h>
+#include <linux/uio.h>
+#include <linux/workqueue.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "ktls_tx.h"
+
+/* Flags that a send on a TLS socket accepts (6.6+: MSG_EOR too). */
+#define KTLS_SENDMSG_FLAGS	(MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL | \
+				 MSG_CMSG_COMPAT | MSG_EOR)
+#define KTLS_SENDPAGE_FLAGS	(MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL | \
+				 MSG_SENDPAGE_NOTLAST | MSG_SENDPAGE_NOPOLICY | \
+				 MSG_EOR)
+
+static u16 ktls_tx_max_payload(struct tls_context *ctx)
+{
+	return READ_ONCE(ktls_ctx(ctx)->tx_max_payload_len);
+}
+
+bool ktls_tx_sw_has_open_record(struct tls_context *ctx)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+
+	return txc && txc->open_rec && txc->open_rec->data_len;
+}
+
+/* Close the open record (if it has data) and push everything queued. */
+static int ktls_tx_flush(struct sock *sk, struct tls_context *ctx, int flags)
+{
+	int rc = ktls_tx_close_rec(sk, ctx, flags);
+
+	if (rc)
+		return rc;
+	return ktls_tx_push(sk, ctx, flags);
+}
+
+/*
+ * TLS_SET_RECORD_TYPE: the data of this call goes into records of the given
+ * type; a record still open from MSG_MORE sends is closed first. As in
+ * tls.ko, control data (msg_controllen) without a SOL_TLS cmsg is -EINVAL.
+ */
+static int ktls_tx_cmsg(struct sock *sk, struct tls_context *ctx,
+			struct msghdr *msg, u8 *type)
+{
+	struct cmsghdr *cmsg;
+	int rc = -EINVAL;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_TLS)
+			continue;
+		if (cmsg->cmsg_type != TLS_SET_RECORD_TYPE)
+			return -EINVAL;
+		if (cmsg->cmsg_len < CMSG_LEN(sizeof(*type)))
+			return -EINVAL;
+		if (msg->msg_flags & MSG_MORE)
+			return -EINVAL;
+		*type = *(u8 *)CMSG_DATA(cmsg);
+		rc = ktls_tx_flush(sk, ctx, msg->msg_flags);
+	}
+	return rc;
+}
+
+/*
+ * Feed @from into records of @type. @eor: close the last record when the
+ * data is consumed. @flags: MSG_* of the call (MSG_DONTWAIT, ...).
+ * Returns bytes accepted or -errno; like tls.ko, an error after some data
+ * was accepted returns the count, except a sequence wrap (EBADMSG).
+ */
+static int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
+			     bool eor, int flags)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+	long timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	size_t copied = 0;
+	int rc = 0;
+
+	while (iov_iter_count(from)) {
+		struct ktls_tx_rec *rec = txc->open_rec;
+		size_t room, len;
+		bool full;
+
+		if (sk->sk_err) {
+			rc = -sk->sk_err;
+			break;
+		}
+
+		/* never mix content types inside one record */
+		if (rec && rec->type != type && rec->data_len) {
+			rc = ktls_tx_flush(sk, ctx, flags);
+			if (rc && rc != -EAGAIN)
+				break;
+			rec = NULL;
+		}
+		if (!rec) {
+			rec = ktls_tx_rec_alloc(sk, txc, type);
+			if (!rec) {
+				rc = -ENOMEM;
+				break;
+			}
+			txc->open_rec = rec;
+		}
+		rec->type = type;
+
+		room = ktls_tx_max_payload(ctx);
+		room = room > rec->data_len ? room - rec->data_len : 0;
+		len = min(iov_iter_count(from), room);
+		full = len == room;
+
+		if (!sk_stream_memory_free(sk))
+			goto wait_for_memory;
+		if (len) {
+			rc = ktls_tx_rec_append(sk, ctx, rec, from, len);
+			if (rc == -ENOMEM)
+				goto wait_for_memory;
+			if (rc < 0)
+				break;
+			if (rc < len)
+				full = true;
+			copied += rc;
+		}
+
+		if (full || (eor && !iov_iter_count(from))) {
+			rc = ktls_tx_flush(sk, ctx, flags);
+			if (rc == -EAGAIN && (flags & MSG_DONTWAIT)) {
+				/* queued; the worker pushes it on write space */
+				rc = 0;
+				continue;
+			}
+			if (rc)
+				break;
+		}
+		rc = 0;
+		continue;
+
+wait_for_memory:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		rc = sk_stream_wait_memory(sk, &timeo);
+		if (rc)
+			break;
+	}
+
+	/* an open record left empty by an error is not a record */
+	if (txc->open_rec && !txc->open_rec->data_len) {
+		ktls_tx_rec_free(sk, txc->open_rec);
+		txc->open_rec = NULL;
+	}
+	if (rc == -EBADMSG)
+		return rc;
+	if (copied)
+		return copied;
+	return sk_stream_error(sk, flags, rc);
+}
+
+static int ktls_tx_sendmsg_locked(struct sock *sk, struct msghdr *msg)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	bool eor = !(msg->msg_flags & MSG_MORE);
+	u8 type = TLS_RECORD_TYPE_DATA;
+	int rc;
+
+	/* MSG_EOR closes the record; asking for both is contradictory */
+	if (!eor && (msg->msg_flags & MSG_EOR))
+		return -EINVAL;
+
+	if (unlikely(msg->msg_controllen)) {
+		rc = ktls_tx_cmsg(sk, ctx, msg, &type);
+		if (rc && rc != -EAGAIN)
+			return sk_stream_error(sk, msg->msg_flags, rc);
+	}
+
+	/* an empty send with MSG_EOR still closes an open record */
+	if (!msg_data_left(msg)) {
+		if (!(msg->msg_flags & MSG_EOR) ||
+		    !ktls_tx_sw_has_open_record(ctx))
+			return 0;
+		rc = ktls_tx_flush(sk, ctx, msg->msg_flags);
+		if (rc == -EAGAIN && (msg->msg_flags & MSG_DONTWAIT))
+			rc = 0;
+		return rc ? sk_stream_error(sk, msg->msg_flags, rc) : 0;
+	}
+
+	return ktls_tx_send_iter(sk, &msg->msg_iter, type, eor,
+				 msg->msg_flags);
+}
+
+int ktls_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	int rc;
+
+	if (msg->msg_flags & ~KTLS_SENDMSG_FLAGS)
+		return -EOPNOTSUPP;
+
+	rc = mutex_lock_interruptible(&ctx->tx_lock);
+	if (rc)
+		return rc;
+	lock_sock(sk);
+	rc = ktls_tx_sendmsg_locked(sk, msg);
+	release_sock(sk);
+	mutex_unlock(&ctx->tx_lock);
+	return rc;
+}
+
+/* sendfile/splice into the socket: page data is copied into the record. */
+static int ktls_tx_do_sendpage(struct sock *sk, struct page *page, int offset,
+			       size_t size, int flags)
+{
+	bool eor = !(flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST));
+	struct bio_vec bv = {
+		.bv_page = page,
+		.bv_offset = offset,
+		.bv_len = size,
+	};
+	struct iov_iter it;
+
+	if (!eor && (flags & MSG_EOR))
+		return -EINVAL;
+	/* more pages follow: keep TCP corked until the last one */
+	if (flags & MSG_SENDPAGE_NOTLAST)
+		flags |= MSG_MORE;
+
+	iov_iter_bvec(&it, ITER_SOURCE, &bv, 1, size);
+	return ktls_tx_send_iter(sk, &it, TLS_RECORD_TYPE_DATA, eor, flags);
+}
+
+int ktls_tx_sendpage_locked(struct sock *sk, struct page *page, int offset,
+			    size_t size, int flags)
+{
+	if (flags & ~(KTLS_SENDPAGE_FLAGS | MSG_NO_SHARED_FRAGS))
+		return -EOPNOTSUPP;
+	return ktls_tx_do_sendpage(sk, page, offset, size, flags);
+}
+
+int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
+		     size_t size, int flags)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	int rc;
+
+	if (flags & ~KTLS_SENDPAGE_FLAGS)
+		return -EOPNOTSUPP;
+
+	mutex_lock(&ctx->tx_lock);
+	lock_sock(sk);
+	rc = ktls_tx_do_sendpage(sk, page, offset, size, flags);
+	release_sock(sk);
+	mutex_unlock(&ctx->tx_lock);
+	return rc;
+}
+
+/* A splice ended without SPLICE_F_MORE: close and send the open record. */
+void ktls_tx_splice_eof(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct tls_context *ctx = tls_get_ctx(sk);
+
+	if (!ktls_tx_sw_has_open_record(ctx))
+		return;
+
+	mutex_lock(&ctx->tx_lock);
+	lock_sock(sk);
+	if (ktls_tx_sw_has_open_record(ctx))
+		ktls_tx_flush(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
+	release_sock(sk);
+	mutex_unlock(&ctx->tx_lock);
+}
+
+/* Deferred push of queued records once TCP has room again. */
+static void ktls_tx_work(struct work_struct *work)
+{
+	struct ktls_tx_ctx *txc = container_of(to_delayed_work(work),
+					       struct ktls_tx_ctx, work);
+	struct sock *sk = txc->sk;
+	struct tls_context *ctx;
+
+	if (test_bit(KTLS_TX_CLOSING, &txc->flags))
+		return;
+	ctx = tls_get_ctx(sk);
+
+	mutex_lock(&ctx->tx_lock);
+	lock_sock(sk);
+	if (test_and_clear_bit(KTLS_TX_SCHEDULED, &txc->flags) &&
+	    !test_bit(KTLS_TX_CLOSING, &txc->flags))
+		ktls_tx_push(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
+	release_sock(sk);
+	mutex_unlock(&ctx->tx_lock);
+}
+
+/* sk_write_space (softirq or process context, socket spinlock held) */
+void ktls_tx_sw_write_space(struct sock *sk, struct tls_context *ctx)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+
+	if (!txc || list_empty(&txc->tx_list) ||
+	    test_bit(KTLS_TX_CLOSING, &txc->flags))
+		return;
+	if (!test_and_set_bit(KTLS_TX_SCHEDULED, &txc->flags))
+		schedule_delayed_work(&txc->work, 0);
+}
+
+/* TLS 1.3 rekey: everything written so far goes out under the old key. */
+static int ktls_tx_rekey(struct sock *sk, struct tls_context *ctx,
+			 const struct tls_crypto_info *ci)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+	struct crypto_aead *aead, *old;
+	int rc;
+
+	rc = ktls_aead_alloc(ctx, ci, &aead);
+	if (rc)
+		return rc;
+
+	/* data of an open (MSG_MORE) record was sent before the rekey */
+	rc = ktls_tx_close_rec(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (rc)
+		goto err;
+
+	rc = ktls_cipher_ctx_init(&ctx->prot_info, &ctx->tx, ci);
+	if (rc)
+		goto err;
+	old = txc->aead;
+	txc->aead = aead;
+	crypto_free_aead(old);
+
+	/* best effort: queued records keep their (old-key) ciphertext */
+	ktls_tx_push(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
+	return 0;
+err:
+	crypto_free_aead(aead);
+	return rc;
+}
+
+int ktls_tx_sw_init(struct sock *sk, struct tls_context *ctx,
+		    const struct tls_crypto_info *ci, bool rekey)
+{
+	struct ktls_tx_ctx *txc;
+	int rc;
+
+	if (rekey)
+		return ktls_tx_rekey(sk, ctx, ci);
+
+	txc = kzalloc(sizeof(*txc), GFP_KERNEL);
+	if (!txc)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&txc->tx_list);
+	INIT_DELAYED_WORK(&txc->work, ktls_tx_work);
+	txc->sk = sk;
+
+	rc = ktls_aead_alloc(ctx, ci, &txc->aead);
+	if (rc)
+		goto err_free;
+	rc = ktls_cipher_ctx_init(&ctx->prot_info, &ctx->tx, ci);
+	if (rc)
+		goto err_aead;
+
+	ctx->priv_ctx_tx = txc;
+	return 0;
+
+err_aead:
+	crypto_free_aead(txc->aead);
+err_free:
+	kfree(txc);
+	return rc;
+}
+
+void ktls_tx_sw_cancel_work(struct tls_context *ctx)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+
+	set_bit(KTLS_TX_CLOSING, &txc->flags);
+	cancel_delayed_work_sync(&txc->work);
+}
+
+/*
+ * Close, socket locked. Like tls.ko: records already closed are pushed
+ * with the flags of the send that closed them, the open (MSG_MORE) record
+ * is dropped, and whatever TCP did not take is freed.
+ */
+void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+	struct ktls_tx_rec *rec, *tmp;
+
+	if (!sk->sk_err)
+		ktls_tx_push(sk, ctx, -1);
+
+	list_for_each_entry_safe(rec, tmp, &txc->tx_list, list) {
+		list_del(&rec->list);
+		ktls_tx_rec_free(sk, rec);
+	}
+	if (txc->open_rec) {
+		ktls_tx_rec_free(sk, txc->open_rec);
+		txc->open_rec = NULL;
+	}
+	crypto_free_aead(txc->aead);
+	txc->aead = NULL;
+	ktls_cipher_ctx_free(&ctx->tx);
+}
+
+/* After the socket lock is dropped: no sk_write_space can reach us now. */
+void ktls_tx_sw_free(struct tls_context *ctx)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+
+	cancel_delayed_work_sync(&txc->work);
+	ctx->priv_ctx_tx = NULL;
+	kfree(txc);
+}

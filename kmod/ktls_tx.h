@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktls software TX: private structures shared by ktls_tx.c (socket entry
+ * points, setup, rekey, teardown) and ktls_tx_rec.c (record building,
+ * encryption, transmission).
+ *
+ * Record life cycle:
+ *   open (txc->open_rec, plaintext being appended in place)
+ *   -> closed: header/type written, encrypted in place, rec_seq advanced,
+ *      appended to txc->tx_list
+ *   -> pushed to TCP page by page (rec->sent tracks partial progress)
+ *   -> freed once TCP took every byte (TCP holds its own page references).
+ *
+ * Locking: everything below is touched only with ctx->tx_lock AND the
+ * socket lock held, except txc->flags (atomic bitops, used by
+ * sk_write_space in softirq context to schedule txc->work).
+ *
+ * Encryption is synchronous from the caller's point of view: an
+ * asynchronous AEAD (-EINPROGRESS/-EBUSY) is waited for with a crypto_wait
+ * before the record is queued, so no crypto request is ever outstanding
+ * when a call returns. That keeps close and rekey simple: records already
+ * closed are always fully encrypted with the key that was current then.
+ */
+#ifndef _KTLS_TX_H
+#define _KTLS_TX_H
+
+#include "ktls.h"
+
+struct ktls_tx_rec {
+	struct list_head list;
+	/* header | plaintext -> ciphertext | [TLS 1.3 type] | tag */
+	struct sk_msg en;
+	u32 data_len;		/* plaintext bytes in the record */
+	u32 sent;		/* bytes of en already handed to TCP */
+	int tx_flags;		/* MSG_* used when pushing this record */
+	u8 type;		/* TLS content type */
+	u8 aad[KTLS_AAD_BUF_SIZE];
+	u8 nonce[KTLS_NONCE_BUF_SIZE];
+	/* aad + the en data region; one extra entry as end guard */
+	struct scatterlist sg[MAX_MSG_FRAGS + 2];
+	/* must be last: the tfm's request context follows it */
+	struct aead_request req;
+};
+
+/* txc->flags bits */
+#define KTLS_TX_SCHEDULED	0	/* work queued to push tx_list */
+#define KTLS_TX_CLOSING		1	/* socket closing: no new work */
+
+struct ktls_tx_ctx {
+	struct crypto_aead *aead;
+	struct ktls_tx_rec *open_rec;
+	struct list_head tx_list;	/* closed records, in sequence order */
+	struct delayed_work work;
+	struct sock *sk;
+	unsigned long flags;
+};
+
+static inline struct ktls_tx_ctx *ktls_txc(const struct tls_context *ctx)
+{
+	return ctx->priv_ctx_tx;
+}
+
+/* ktls_tx_rec.c */
+struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
+				      u8 type);
+void ktls_tx_rec_free(struct sock *sk, struct ktls_tx_rec *rec);
+int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
+		       struct ktls_tx_rec *rec, struct iov_iter *from,
+		       size_t len);
+int ktls_tx_close_rec(struct sock *sk, struct tls_context *ctx, int flags);
+int ktls_tx_push(struct sock *sk, struct tls_context *ctx, int flags);
+
+#endif /* _KTLS_TX_H */

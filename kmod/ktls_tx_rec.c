@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktls software TX: building records in place, encrypting them and handing
+ * them to TCP. No socket-level policy lives here (see ktls_tx.c); the
+ * device path can reuse the record building and push helpers.
+ *
+ * A record's memory is one sk_msg (socket page frags, charged to the
+ * socket) laid out exactly as it goes on the wire:
+ *   [header + explicit nonce][plaintext...][TLS 1.3 type][tag]
+ * User data is copied straight into the plaintext area, then encrypted in
+ * place (the AEAD's src and dst are the same scatterlist).
+ *
+ * Callers hold ctx->tx_lock and the socket lock.
+ */
+#include <linux/scatterlist.h>
+#include <linux/uio.h>
+#include <crypto/aead.h>
+#include <net/tcp.h>
+
+#include "ktls_tx.h"
+
+struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
+				      u8 type)
+{
+	struct ktls_tx_rec *rec;
+
+	rec = kzalloc(sizeof(*rec) + crypto_aead_reqsize(txc->aead),
+		      sk->sk_allocation);
+	if (!rec)
+		return NULL;
+	INIT_LIST_HEAD(&rec->list);
+	sk_msg_init(&rec->en);
+	rec->type = type;
+	return rec;
+}
+
+void ktls_tx_rec_free(struct sock *sk, struct ktls_tx_rec *rec)
+{
+	sk_msg_free(sk, &rec->en);
+	kfree(rec);
+}
+
+/* Copy @len bytes from @from into @m starting at byte offset @off. */
+static int msg_copy_in(struct sk_msg *m, u32 off, struct iov_iter *from,
+		       u32 len)
+{
+	u32 i = m->sg.start;
+
+	while (len) {
+		struct scatterlist *sge;
+		u32 n;
+
+		if (i == m->sg.end)
+			return -EINVAL;
+		sge = sk_msg_elem(m, i);
+		sk_msg_iter_var_next(i);
+		if (off >= sge->length) {
+			off -= sge->length;
+			continue;
+		}
+		n = min(len, sge->length - off);
+		if (copy_page_from_iter(sg_page(sge), sge->offset + off, n,
+					from) != n)
+			return -EFAULT;
+		len -= n;
+		off = 0;
+	}
+	return 0;
+}
+
+static int msg_write(struct sk_msg *m, u32 off, const void *buf, u32 len)
+{
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
+	struct iov_iter it;
+
+	iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, len);
+	return msg_copy_in(m, off, &it, len);
+}
+
+/*
+ * Append up to @len bytes of @from to the open record @rec. Returns the
+ * number of bytes appended (less than @len when the record ran out of
+ * sk_msg slots: it is then full), or -ENOMEM (nothing changed, wait for
+ * memory), or -EFAULT.
+ */
+int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
+		       struct ktls_tx_rec *rec, struct iov_iter *from,
+		       size_t len)
+{
+	const struct tls_prot_info *prot = &ctx->prot_info;
+	u32 base = prot->overhead_size + rec->data_len;
+	int rc;
+
+	rc = sk_msg_alloc(sk, &rec->en, base + len, 0);
+	if (rc == -ENOSPC) {
+		/* out of slots: keep what fits, the record is then full */
+		if (rec->en.sg.size < base)
+			return -ENOMEM;	/* cannot even hold the overhead */
+		len = rec->en.sg.size - base;
+		if (!len)
+			return 0;
+	} else if (rc) {
+		return rc;
+	}
+
+	rc = msg_copy_in(&rec->en, prot->prepend_size + rec->data_len, from,
+			 len);
+	if (rc) {
+		sk_msg_trim(sk, &rec->en, base);
+		return rc;
+	}
+	rec->data_len += len;
+	return len;
+}
+
+/* aad + the region of @rec after the header, as one flat scatterlist */
+static void rec_build_sg(const struct tls_prot_info *prot,
+			 struct ktls_tx_rec *rec)
+{
+	u32 len = rec->data_len + prot->tail_size + prot->tag_size;
+	u32 off = prot->prepend_size;
+	struct sk_msg *m = &rec->en;
+	u32 i = m->sg.start;
+	int n = 1;
+
+	sg_init_table(rec->sg, ARRAY_SIZE(rec->sg));
+	sg_set_buf(&rec->sg[0], rec->aad, prot->aad_size);
+	while (len && i != m->sg.end) {
+		struct scatterlist *sge = sk_msg_elem(m, i);
+		u32 chunk;
+
+		sk_msg_iter_var_next(i);
+		if (off >= sge->length) {
+			off -= sge->length;
+			continue;
+		}
+		chunk = min(len, sge->length - off);
+		sg_set_page(&rec->sg[n++], sg_page(sge), chunk,
+			    sge->offset + off);
+		len -= chunk;
+		off = 0;
+	}
+	sg_mark_end(&rec->sg[n - 1]);
+}
+
+static int rec_encrypt(struct sock *sk, struct tls_context *ctx,
+		       struct ktls_tx_rec *rec)
+{
+	const struct tls_prot_info *prot = &ctx->prot_info;
+	u8 hdr[TLS_HEADER_SIZE + MAX_IV_SIZE];
+	DECLARE_CRYPTO_WAIT(wait);
+	int rc;
+
+	ktls_build_nonce(prot, ctx->tx.iv, ctx->tx.rec_seq, rec->nonce);
+	ktls_build_aad(prot, rec->aad, rec->data_len, rec->type,
+		       ctx->tx.rec_seq);
+	ktls_build_header(prot, hdr, rec->data_len, rec->type, rec->nonce);
+
+	rc = msg_write(&rec->en, 0, hdr, prot->prepend_size);
+	if (!rc && prot->tail_size)
+		rc = msg_write(&rec->en, prot->prepend_size + rec->data_len,
+			       &rec->type, 1);
+	if (rc)
+		return rc;
+
+	rec_build_sg(prot, rec);
+	aead_request_set_tfm(&rec->req, ktls_txc(ctx)->aead);
+	aead_request_set_callback(&rec->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(&rec->req, prot->aad_size);
+	aead_request_set_crypt(&rec->req, rec->sg, rec->sg,
+			       rec->data_len + prot->tail_size, rec->nonce);
+	/* async implementations: wait here, nothing stays in flight */
+	return crypto_wait_req(crypto_aead_encrypt(&rec->req), &wait);
+}
+
+/*
+ * Close the open record: encrypt it with the current key, advance the
+ * sequence and queue it on tx_list (not pushed). An empty open record is
+ * simply dropped. Errors are fatal for the socket (ktls_err_abort).
+ */
+int ktls_tx_close_rec(struct sock *sk, struct tls_context *ctx, int flags)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+	struct ktls_tx_rec *rec = txc->open_rec;
+	int rc;
+
+	if (!rec)
+		return 0;
+	txc->open_rec = NULL;
+	if (!rec->data_len) {
+		ktls_tx_rec_free(sk, rec);
+		return 0;
+	}
+
+	rec->tx_flags = flags;
+	rc = rec_encrypt(sk, ctx, rec);
+	if (rc) {
+		ktls_tx_rec_free(sk, rec);
+		ktls_err_abort(sk, rc);
+		return rc;
+	}
+	list_add_tail(&rec->list, &txc->tx_list);
+
+	/* a sequence number must never be reused with the same key */
+	if (ktls_cipher_ctx_advance(&ctx->prot_info, &ctx->tx)) {
+		ktls_err_abort(sk, -EBADMSG);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Hand the unsent part of @rec to TCP. 0 when all of it was taken. */
+static int push_rec(struct sock *sk, struct tls_context *ctx,
+		    struct ktls_tx_rec *rec, int flags)
+{
+	struct sk_msg *m = &rec->en;
+	u32 total = m->sg.size;
+	int rc = 0;
+
+	flags &= MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL;
+	/* TCP may wait for memory: sk_write_space must not re-enter TX */
+	ctx->in_tcp_sendpages = true;
+	while (rec->sent < total) {
+		struct scatterlist *sge = NULL;
+		u32 off = rec->sent, i = m->sg.start;
+		ssize_t ret;
+		u32 n;
+
+		while (i != m->sg.end) {
+			sge = sk_msg_elem(m, i);
+			if (off < sge->length)
+				break;
+			off -= sge->length;
+			sk_msg_iter_var_next(i);
+		}
+		if (i == m->sg.end) {
+			rc = -EINVAL;
+			break;
+		}
+		n = sge->length - off;
+
+		tcp_rate_check_app_limited(sk);
+		ret = do_tcp_sendpages(sk, sg_page(sge), sge->offset + off, n,
+				       rec->sent + n == total ? flags :
+				       flags | MSG_SENDPAGE_NOTLAST);
+		if (ret <= 0) {
+			rc = ret ? ret : -EAGAIN;
+			break;
+		}
+		rec->sent += ret;
+	}
+	ctx->in_tcp_sendpages = false;
+	return rc;
+}
+
+/*
+ * Push closed records in order. @flags < 0: use each record's own flags.
+ * Returns 0 when tx_list is empty, else the error that stopped it; errors
+ * other than "try again later" are fatal for the socket.
+ */
+int ktls_tx_push(struct sock *sk, struct tls_context *ctx, int flags)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+	struct ktls_tx_rec *rec;
+	int rc = 0;
+
+	while (!list_empty(&txc->tx_list)) {
+		rec = list_first_entry(&txc->tx_list, struct ktls_tx_rec, list);
+		rc = push_rec(sk, ctx, rec, flags < 0 ? rec->tx_flags : flags);
+		if (rc)
+			break;
+		list_del(&rec->list);
+		ktls_tx_rec_free(sk, rec);
+	}
+	if (rc < 0 && rc != -EAGAIN && rc != -EINTR && rc != -ERESTARTSYS)
+		ktls_err_abort(sk, rc);
+	return rc;
+}
