@@ -179,22 +179,20 @@ const char *ktls_cipher_name(int cipher_type)
 }
 
 /*
- * The largest crypto_info the 6.1 UAPI defines is the AES-256-GCM one; the
- * kernel copies back exactly the size of the configured cipher and refuses
- * a smaller buffer, so ask with room for any of them.
+ * Asking with exactly sizeof(struct tls_crypto_info) returns just the
+ * version and cipher, never key material; any other length must match the
+ * configured cipher's structure exactly.
  */
 static void query_dir(int fd, int opt, int *version, int *cipher)
 {
-	unsigned char buf[sizeof(struct tls12_crypto_info_aes_gcm_256) + 64];
-	struct tls_crypto_info *ci = (struct tls_crypto_info *)buf;
-	socklen_t len = sizeof(buf);
+	struct tls_crypto_info ci = { 0 };
+	socklen_t len = sizeof(ci);
 
 	*version = 0;
 	*cipher = 0;
-	memset(buf, 0, sizeof(buf));
-	if (getsockopt(fd, SOL_TLS, opt, buf, &len) == 0) {
-		*version = ci->version;
-		*cipher = ci->cipher_type;
+	if (getsockopt(fd, SOL_TLS, opt, &ci, &len) == 0 && len == sizeof(ci)) {
+		*version = ci.version;
+		*cipher = ci.cipher_type;
 	}
 }
 

@@ -45,6 +45,7 @@
 #include <openssl/ssl.h>
 
 #include "interop_data.h"
+#include "interop_phase.h"
 
 enum role { ROLE_SERVER, ROLE_CLIENT, ROLE_PAIR };
 enum { DIR_TX = 1, DIR_RX = 2 };	/* bit set, from one process's view */
@@ -72,15 +73,13 @@ struct opts {
 	const char *name;	/* log prefix */
 };
 
-static int is_server;
-
 static struct opts o = {
 	.tls = 13, .bytes = 1 << 20, .dir = DIR_TX | DIR_RX,
 	.addr = "127.0.0.1", .port = 4433, .seed = 1, .chunk = 65536,
 	.tickets = -1, .pair_kernel = 1,
 };
 
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -92,7 +91,7 @@ static void say(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static void __attribute__((noreturn)) die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -186,171 +185,42 @@ static void ssl_write_all(SSL *ssl, const void *buf, size_t len)
 	}
 }
 
-static void ssl_read_all(SSL *ssl, void *buf, size_t len)
+/* ---- phase I/O over OpenSSL ------------------------------------------- */
+
+static size_t ssl_read_some(void *ctx, void *buf, size_t len)
 {
-	unsigned char *p = buf;
+	SSL *ssl = ctx;
+	size_t got = 0;
 
-	while (len) {
-		size_t done = 0;
-
-		if (SSL_read_ex(ssl, p, len, &done) != 1)
-			die("SSL_read: error %d (%zu bytes short)",
-			    SSL_get_error(ssl, 0), len);
-		p += done;
-		len -= done;
-	}
+	if (SSL_read_ex(ssl, buf, len, &got) != 1)
+		die("SSL_read: error %d", SSL_get_error(ssl, 0));
+	return got;
 }
 
-/* ---- transfer phases ---------------------------------------------------- */
-
-struct phase {
-	const char *what;	/* "send" / "recv" */
-	unsigned long long bytes;
-	double secs;
-	char sha[65];
-	int via_sendfile;
-};
-
-static void phase_report(const struct phase *ph, const char *how)
+static void ssl_write_cb(void *ctx, const void *buf, size_t len)
 {
-	double mbs = ph->secs > 0 ? ph->bytes / ph->secs / 1e6 : 0;
-
-	say("%s %llu bytes in %.3f s (%.1f MB/s) sha256=%s %s", ph->what,
-	     ph->bytes, ph->secs, mbs, ph->sha, how);
+	ssl_write_all(ctx, buf, len);
 }
 
-static void file_digest(int fd, unsigned long long size, struct digest *d)
+/* SSL_sendfile hands the file pages to the kernel's TLS transmit path. */
+static void ssl_send_file(void *ctx, int fd, unsigned long long len)
 {
-	static unsigned char buf[1 << 16];
-	unsigned long long off = 0;
+	SSL *ssl = ctx;
+	off_t off = 0;
 
-	while (off < size) {
-		ssize_t n = pread(fd, buf, sizeof(buf), off);
+	if (!BIO_get_ktls_send(SSL_get_wbio(ssl)))
+		die("--sendfile needs kernel TLS transmit, which is off");
+	while ((unsigned long long)off < len) {
+		size_t n = len - off;
+		ossl_ssize_t r;
 
-		if (n <= 0)
-			die("read %s: %s", o.sendfile, n ? strerror(errno) : "EOF");
-		digest_update(d, buf, n);
-		off += n;
+		if (n > (1u << 30))
+			n = 1u << 30;
+		r = SSL_sendfile(ssl, fd, off, n, 0);
+		if (r <= 0)
+			die("SSL_sendfile at %lld: %zd", (long long)off, r);
+		off += r;
 	}
-}
-
-static void send_phase(SSL *ssl, struct phase *ph)
-{
-	unsigned char hdrb[XFER_HDR_LEN], *buf;
-	struct xfer_hdr h = { .magic = XFER_MAGIC };
-	struct digest d;
-	int fd = -1;
-	double t0;
-
-	if (digest_init(&d))
-		die("digest");
-	if (o.sendfile) {
-		struct stat st;
-
-		if (!BIO_get_ktls_send(SSL_get_wbio(ssl)))
-			die("--sendfile needs kernel TLS transmit, which is off");
-		fd = open(o.sendfile, O_RDONLY);
-		if (fd < 0 || fstat(fd, &st))
-			die("open %s: %s", o.sendfile, strerror(errno));
-		h.len = st.st_size;
-		file_digest(fd, h.len, &d);
-		ph->via_sendfile = 1;
-	} else {
-		/* A different stream each way, so an echo cannot pass. */
-		h.flags = XFER_F_STREAM;
-		h.len = o.bytes;
-		h.seed = o.seed * 2 + is_server;
-	}
-	buf = malloc(o.chunk);
-	if (!buf)
-		die("malloc");
-	xfer_hdr_pack(&h, hdrb);
-	t0 = now_seconds();
-	ssl_write_all(ssl, hdrb, sizeof(hdrb));
-	if (fd >= 0) {
-		off_t off = 0;
-
-		while ((unsigned long long)off < h.len) {
-			size_t n = h.len - off;
-			ossl_ssize_t r;
-
-			if (n > (1u << 30))
-				n = 1u << 30;
-			r = SSL_sendfile(ssl, fd, off, n, 0);
-			if (r <= 0)
-				die("SSL_sendfile at %lld: %zd", (long long)off, r);
-			off += r;
-		}
-		close(fd);
-	} else {
-		unsigned long long pos = 0;
-
-		while (pos < h.len) {
-			size_t n = h.len - pos < o.chunk ? h.len - pos : o.chunk;
-
-			stream_fill(h.seed, pos, buf, n);
-			digest_update(&d, buf, n);
-			ssl_write_all(ssl, buf, n);
-			pos += n;
-		}
-	}
-	if (digest_final(&d))
-		die("digest");
-	ssl_write_all(ssl, d.md, XFER_DIGEST_LEN);
-	ph->secs = now_seconds() - t0;
-	ph->bytes = h.len;
-	ph->what = "send";
-	digest_hex(d.md, ph->sha);
-	free(buf);
-	phase_report(ph, fd >= 0 ? "(SSL_sendfile)" : "(SSL_write)");
-}
-
-static void recv_phase(SSL *ssl, struct phase *ph)
-{
-	unsigned char hdrb[XFER_HDR_LEN], peer_md[XFER_DIGEST_LEN], *buf;
-	unsigned long long pos = 0;
-	struct xfer_hdr h;
-	struct digest d;
-	char peer_hex[65];
-	double t0;
-
-	buf = malloc(o.chunk);
-	if (!buf || digest_init(&d))
-		die("malloc");
-	ssl_read_all(ssl, hdrb, sizeof(hdrb));
-	t0 = now_seconds();
-	if (xfer_hdr_unpack(hdrb, &h))
-		die("bad phase header (magic %08x)", h.magic);
-	while (pos < h.len) {
-		size_t n = h.len - pos < o.chunk ? h.len - pos : o.chunk, got = 0;
-
-		if (SSL_read_ex(ssl, buf, n, &got) != 1)
-			die("SSL_read at offset %llu of %llu: error %d", pos,
-			    h.len, SSL_get_error(ssl, 0));
-		if (h.flags & XFER_F_STREAM) {
-			long long bad = stream_compare(h.seed, pos, buf, got);
-
-			if (bad >= 0)
-				die("data corrupted: first bad byte at offset %lld",
-				    bad);
-		}
-		digest_update(&d, buf, got);
-		pos += got;
-	}
-	ssl_read_all(ssl, peer_md, sizeof(peer_md));
-	ph->secs = now_seconds() - t0;
-	if (digest_final(&d))
-		die("digest");
-	digest_hex(d.md, ph->sha);
-	digest_hex(peer_md, peer_hex);
-	ph->bytes = h.len;
-	ph->what = "recv";
-	if (memcmp(d.md, peer_md, XFER_DIGEST_LEN))
-		die("SHA-256 mismatch: received %s, sender sent %s", ph->sha,
-		    peer_hex);
-	free(buf);
-	phase_report(ph, h.flags & XFER_F_STREAM ?
-		     "matches sender, every byte verified" : "matches sender");
 }
 
 /* ---- kTLS state --------------------------------------------------------- */
@@ -432,10 +302,17 @@ static int run_session(int fd, int server)
 {
 	SSL_CTX *ctx = make_ctx(server);
 	SSL *ssl = SSL_new(ctx);
-	struct phase a = { 0 }, b = { 0 };
+	struct phase a = { 0 }, b = { 0 }, none = { .sha = "-" };
+	const struct phase *snd, *rcv;
+	struct xfer_io io = {
+		.write_all = ssl_write_cb, .read_some = ssl_read_some,
+		.send_file = ssl_send_file, .send_name = "SSL_write",
+	};
+	struct xfer_opts xo = {
+		.bytes = o.bytes, .file = o.sendfile, .chunk = o.chunk,
+	};
 	int tx, rx, r, first_dir = server ? DIR_RX : DIR_TX;
 
-	is_server = server;
 	if (!ssl || SSL_set_fd(ssl, fd) != 1)
 		die("SSL_new");
 	r = server ? SSL_accept(ssl) : SSL_connect(ssl);
@@ -443,11 +320,16 @@ static int run_session(int fd, int server)
 		die("handshake failed: error %d", SSL_get_error(ssl, r));
 	check_ktls(ssl, fd, &tx, &rx);
 
-	/* Phase 1 is client->server, phase 2 server->client. */
+	/*
+	 * Phase 1 is client->server, phase 2 server->client; each way its
+	 * own stream, so that a reflected stream cannot pass.
+	 */
+	io.ctx = ssl;
+	xo.seed = o.seed * 2 + server;
 	if (o.dir & first_dir)
-		(first_dir == DIR_TX ? send_phase : recv_phase)(ssl, &a);
+		(first_dir == DIR_TX ? xfer_send : xfer_recv)(&io, &xo, &a);
 	if (o.dir & (first_dir ^ (DIR_TX | DIR_RX)))
-		(first_dir == DIR_TX ? recv_phase : send_phase)(ssl, &b);
+		(first_dir == DIR_TX ? xfer_recv : xfer_send)(&io, &xo, &b);
 
 	/* Orderly close: our close_notify, then wait for the peer's. */
 	r = SSL_shutdown(ssl);
@@ -463,16 +345,13 @@ static int run_session(int fd, int server)
 	} else if (r < 0) {
 		die("SSL_shutdown: error %d", SSL_get_error(ssl, r));
 	}
+	snd = a.what && !strcmp(a.what, "send") ? &a :
+	      b.what && !strcmp(b.what, "send") ? &b : &none;
+	rcv = a.what && !strcmp(a.what, "recv") ? &a :
+	      b.what && !strcmp(b.what, "recv") ? &b : &none;
 	printf("RESULT role=%s kernel_side=%d version=%s cipher=%s ktls_tx=%d ktls_rx=%d sent=%llu sent_sha256=%s recv=%llu recv_sha256=%s status=ok\n",
 	       o.name, o.kernel, SSL_get_version(ssl), SSL_get_cipher_name(ssl),
-	       tx, rx,
-	       (a.what && !strcmp(a.what, "send")) ? a.bytes : b.bytes,
-	       (a.what && !strcmp(a.what, "send")) ? a.sha :
-	       (b.what ? b.sha : "-"),
-	       (a.what && !strcmp(a.what, "recv")) ? a.bytes :
-	       (b.what && !strcmp(b.what, "recv")) ? b.bytes : 0,
-	       (a.what && !strcmp(a.what, "recv")) ? a.sha :
-	       (b.what && !strcmp(b.what, "recv")) ? b.sha : "-");
+	       tx, rx, snd->bytes, snd->sha, rcv->bytes, rcv->sha);
 	fflush(stdout);
 	SSL_free(ssl);
 	SSL_CTX_free(ctx);
