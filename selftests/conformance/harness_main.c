@@ -7,6 +7,11 @@
  * unit (its fixture list is static there), renames its main(), and runs the
  * cases whose "fixture.variant.test" name matches a glob of $KTLS_FILTER
  * (comma separated; empty means all). Output stays the harness's own TAP.
+ *
+ * The harness gives each case 30 s unless the test sets its own timeout.
+ * Emulated guests run 10-20x slower than real machines, so the multi-process
+ * cases need more: every case gets at least $KTLS_CASE_TIMEOUT seconds
+ * (default 180). A case that hangs still fails, later.
  */
 #define _GNU_SOURCE	/* as the upstream test, which is included below */
 #include <fnmatch.h>
@@ -54,6 +59,8 @@ int main(int argc, char **argv)
 	unsigned int count = 0, passed = 0;
 	char name[512];
 	int list_only = argc > 1 && !strcmp(argv[1], "-l");
+	const char *tmo_env = getenv("KTLS_CASE_TIMEOUT");
+	int min_timeout = tmo_env ? atoi(tmo_env) : 180;
 
 	for (f = __fixture_list; f; f = f->next)
 		for (v = f->variant ?: &no_variant; v; v = v->next)
@@ -81,6 +88,8 @@ int main(int argc, char **argv)
 				ktls_case_name(name, sizeof(name), f, v, t);
 				if (!ktls_case_selected(filter, name))
 					continue;
+				if (t->timeout < min_timeout)
+					t->timeout = min_timeout;
 				t->results = results;
 				__run_test(f, v, t);
 				t->results = NULL;
