@@ -302,9 +302,10 @@ void tlssim_tls_rx(struct tlssim_dev *sd, struct sk_buff *skb)
 	skb->decrypted = 0;
 	if (!t || !READ_ONCE(t->nctx[TLS_OFFLOAD_CTX_DIR_RX]))
 		return;
-	/* like a NIC: TLS processing only on frames whose checksum verified */
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY)
-		return;
+	/*
+	 * Like a NIC, TLS processing only runs on frames whose L4 checksum
+	 * verified: the caller (tlssim_rx.c) does not call us otherwise.
+	 */
 	if (skb_linearize(skb) || !rx_parse(skb, &p))
 		return;
 

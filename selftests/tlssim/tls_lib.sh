@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the tlssim TLS suites (sourced after selftests/lib/tap.sh).
+# Two namespaces $NS1/$NS2 joined by a tlssim pair tsa (in NS1, 10.77.0.1,
+# fd77::1) and tsb (in NS2, 10.77.0.2, fd77::2).
+
+TLSSIM_KO=${TLSSIM_KO:-drivers/tlssim/tlssim.ko}
+NS1=tlsA
+NS2=tlsB
+TOOL=${RUNDIR:-/tmp}/tls_tool
+
+tls_modules() {
+	modprobe tls || return 1
+	modprobe gf128mul 2>/dev/null
+	insmod "$TLSSIM_KO" || return 1
+}
+
+tls_build_tool() {
+	gcc -O2 -Wall -o "$TOOL" selftests/tlssim/tls_tool.c -lcrypto -lpthread
+}
+
+# tls_pair [MTU]
+tls_pair() {
+	local mtu=${1:-1500}
+
+	ip netns add $NS1 && ip netns add $NS2 || return 1
+	ip link add tsa type tlssim || return 1
+	ip link add tsb link tsa type tlssim || return 1
+	ip link set tsa netns $NS1 && ip link set tsb netns $NS2 || return 1
+	ip -n $NS1 link set tsa mtu "$mtu" up
+	ip -n $NS2 link set tsb mtu "$mtu" up
+	ip -n $NS1 addr add 10.77.0.1/24 dev tsa
+	ip -n $NS2 addr add 10.77.0.2/24 dev tsb
+	ip -n $NS1 addr add fd77::1/64 dev tsa nodad
+	ip -n $NS2 addr add fd77::2/64 dev tsb nodad
+	ip -n $NS1 link set lo up
+	ip -n $NS2 link set lo up
+}
+
+tls_unpair() {
+	ip netns del $NS1 2>/dev/null
+	ip netns del $NS2 2>/dev/null
+	sleep 0.5
+}
+
+# tls_dbg NS DEV: the device's debugfs directory
+tls_dbg() {
+	local id
+
+	id=$(ip netns exec "$1" ethtool -i "$2" | awk '/^bus-info:/ {sub(/^tlssim:/, "", $2); print $2}')
+	echo "/sys/kernel/debug/tlssim/$id"
+}
+
+# tls_ctr NS DEV NAME: one ethtool -S counter
+tls_ctr() {
+	ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
+}
+
+# tls_pstat NS NAME: one /proc/net/tls_stat counter
+tls_pstat() {
+	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/tls_stat
+}
+
+# tls_xfer PORT BYTES "SERVER ARGS" "CLIENT ARGS": server in NS2, client in
+# NS1, both must exit 0 (byte-exact both ways).  Output in $RUNDIR/xfer.*.
+tls_xfer() {
+	local port=$1 n=$2 sargs=$3 cargs=$4 spid rc=0 addr=10.77.0.2
+
+	case " $cargs " in *" -6 "*) addr=fd77::2 ;; esac
+	# shellcheck disable=SC2086
+	ip netns exec $NS2 "$TOOL" -l "$addr" -p "$port" -n "$n" -t 240 $sargs \
+		>"$RUNDIR/xfer.srv" 2>&1 &
+	spid=$!
+	sleep 0.3
+	# shellcheck disable=SC2086
+	ip netns exec $NS1 "$TOOL" -C "$addr" -p "$port" -n "$n" -t 240 $cargs \
+		>"$RUNDIR/xfer.cli" 2>&1 || rc=1
+	wait $spid || rc=1
+	[ $rc = 0 ] || { cat "$RUNDIR/xfer.srv" "$RUNDIR/xfer.cli"; }
+	return $rc
+}

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tls_tool: one end of a TLS 1.2 AES-GCM byte stream for the tlssim tests.
+ *
+ * No handshake: both ends use fixed keys (one set per direction).  Each
+ * direction is independently one of
+ *   ktls  kernel TLS (TCP_ULP "tls", TLS_TX / TLS_RX); the kernel picks
+ *         device offload or software, the test checks which via tls_stat;
+ *   raw   userspace AES-GCM (OpenSSL EVP) over a plain TCP stream: an
+ *         independent implementation that also sees the exact wire bytes.
+ * Every byte of the stream is a function of (seed, offset), so the
+ * receiver checks each byte; a raw receiver additionally checks that no
+ * 32-byte plaintext window appears on the wire.
+ *
+ * usage: tls_tool -l|-C ADDR -p PORT [-6] [-k 128|256] [-n BYTES]
+ *                 [-T ktls|raw|off] [-R ktls|raw|off] [-s SEED] [-t SECS]
+ * -T/-R: how this end sends/receives; "off" skips that direction.
+ * Prints "tls_tool: sent N received N" and exits 0 when byte-exact.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/tls.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+
+enum mode { M_OFF, M_KTLS, M_RAW };
+
+struct dirkeys {
+	unsigned char key[32];
+	unsigned char salt[4];
+	unsigned char iv[8];
+	unsigned char rec_seq[8];
+};
+
+static int keybits = 128;
+static unsigned long long nbytes = 1 << 20;
+static unsigned long long seed = 1;
+static int sock_fd;
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void keys_for(int c2s, struct dirkeys *k)
+{
+	int i;
+
+	for (i = 0; i < 32; i++)
+		k->key[i] = (c2s ? 0x11 : 0x77) + i * 3;
+	for (i = 0; i < 4; i++)
+		k->salt[i] = (c2s ? 0xa0 : 0xb0) + i;
+	for (i = 0; i < 8; i++)
+		k->iv[i] = (c2s ? 0x40 : 0x50) + i;
+	/* a non-zero starting record number exercises the AAD */
+	memset(k->rec_seq, 0, 8);
+	k->rec_seq[7] = c2s ? 3 : 9;
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* the stream of one direction: byte @off */
+static void fill(uint64_t s, unsigned long long off, unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++, off++) {
+		uint64_t v = mix(s ^ (off >> 3));
+
+		buf[i] = v >> ((off & 7) * 8);
+	}
+}
+
+static void set_ktls(int fd, int tx, const struct dirkeys *k)
+{
+	int opt = tx ? TLS_TX : TLS_RX;
+
+	if (keybits == 128) {
+		struct tls12_crypto_info_aes_gcm_128 ci = {};
+
+		ci.info.version = TLS_1_2_VERSION;
+		ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
+		memcpy(ci.key, k->key, sizeof(ci.key));
+		memcpy(ci.salt, k->salt, sizeof(ci.salt));
+		memcpy(ci.iv, k->iv, sizeof(ci.iv));
+		memcpy(ci.rec_seq, k->rec_seq, sizeof(ci.rec_seq));
+		if (setsockopt(fd, SOL_TLS, opt, &ci, sizeof(ci)))
+			die("setsockopt TLS");
+	} else {
+		struct tls12_crypto_info_aes_gcm_256 ci = {};
+
+		ci.info.version = TLS_1_2_VERSION;
+		ci.info.cipher_type = TLS_CIPHER_AES_GCM_256;
+		memcpy(ci.key, k->key, sizeof(ci.key));
+		memcpy(ci.salt, k->salt, sizeof(ci.salt));
+		memcpy(ci.iv, k->iv, sizeof(ci.iv));
+		memcpy(ci.rec_seq, k->rec_seq, sizeof(ci.rec_seq));
+		if (setsockopt(fd, SOL_TLS, opt, &ci, sizeof(ci)))
+			die("setsockopt TLS");
+	}
+}
+
+static void write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die("write");
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+static int read_full(int fd, unsigned char *p, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, p + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("read");
+		if (n == 0)
+			return got ? -1 : 0;
+		got += n;
+	}
+	return 1;
+}
+
+static const EVP_CIPHER *cipher(void)
+{
+	return keybits == 128 ? EVP_aes_128_gcm() : EVP_aes_256_gcm();
+}
+
+static uint64_t be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put_be64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = v;
+}
+
+/* one AES-GCM record operation; returns 0 or -1 (tag mismatch) */
+static int gcm(int enc, const struct dirkeys *k, uint64_t sn, const unsigned char *eiv,
+	       const unsigned char *aad, unsigned char *buf, int len, unsigned char *tag)
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	unsigned char nonce[12];
+	int out, ok;
+
+	memcpy(nonce, k->salt, 4);
+	memcpy(nonce + 4, eiv, 8);
+	(void)sn;
+	if (!ctx || !EVP_CipherInit_ex(ctx, cipher(), NULL, k->key, nonce, enc))
+		die("EVP init");
+	if (!EVP_CipherUpdate(ctx, NULL, &out, aad, 13))
+		die("EVP aad");
+	if (len && !EVP_CipherUpdate(ctx, buf, &out, buf, len))
+		die("EVP update");
+	if (!enc)
+		EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag);
+	ok = EVP_CipherFinal_ex(ctx, buf + len, &out);
+	if (enc)
+		EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag);
+	EVP_CIPHER_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+struct dir {
+	enum mode mode;
+	struct dirkeys k;
+	uint64_t seed;
+	unsigned long long done;
+	int err;
+};
+
+static void *sender(void *arg)
+{
+	struct dir *d = arg;
+	static unsigned char buf[65536 + 64];
+	uint64_t sn = be64(d->k.rec_seq);
+	uint64_t rs = d->seed * 31 + 7;
+
+	while (d->done < nbytes) {
+		size_t len = nbytes - d->done;
+
+		if (d->mode == M_KTLS) {
+			if (len > 65536)
+				len = 65536;
+			fill(d->seed, d->done, buf, len);
+			write_all(sock_fd, buf, len);
+		} else {
+			/* raw records of varying size, 1..16384 bytes */
+			unsigned char aad[13], *rec = buf;
+
+			rs = mix(rs);
+			if (len > 1 + rs % 16384)
+				len = 1 + rs % 16384;
+			rec[0] = 0x17;
+			rec[1] = 3;
+			rec[2] = 3;
+			rec[3] = (len + 24) >> 8;
+			rec[4] = (len + 24) & 0xff;
+			put_be64(rec + 5, sn ^ 0x5a5a);
+			fill(d->seed, d->done, rec + 13, len);
+			put_be64(aad, sn);
+			memcpy(aad + 8, rec, 3);
+			aad[11] = len >> 8;
+			aad[12] = len & 0xff;
+			gcm(1, &d->k, sn, rec + 5, aad, rec + 13, len, rec + 13 + len);
+			write_all(sock_fd, rec, 13 + len + 16);
+			sn++;
+		}
+		d->done += len;
+	}
+	if (shutdown(sock_fd, SHUT_WR))
+		die("shutdown");
+	return NULL;
+}
+
+static int check(struct dir *d, const unsigned char *p, size_t len)
+{
+	static unsigned char want[65536];
+
+	fill(d->seed, d->done, want, len);
+	if (memcmp(want, p, len)) {
+		size_t i;
+
+		for (i = 0; i < len && want[i] == p[i]; i++)
+			;
+		fprintf(stderr, "tls_tool: data mismatch at offset %llu\n", d->done + i);
+		return -1;
+	}
+	d->done += len;
+	return 0;
+}
+
+/* does any 32-byte window of plaintext of this stream appear in @p? */
+static int plaintext_on_wire(struct dir *d, const unsigned char *p, size_t len)
+{
+	unsigned char want[32];
+	unsigned long long off;
+
+	/* sample: plaintext at each 4 KiB boundary received so far */
+	for (off = d->done & ~4095ULL; off < d->done + 16384; off += 4096) {
+		fill(d->seed, off, want, sizeof(want));
+		if (memmem(p, len, want, sizeof(want)))
+			return 1;
+	}
+	return 0;
+}
+
+static void receiver(struct dir *d)
+{
+	static unsigned char buf[65536];
+	uint64_t sn = be64(d->k.rec_seq);
+
+	for (;;) {
+		if (d->mode == M_KTLS) {
+			ssize_t n = read(sock_fd, buf, sizeof(buf));
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				perror("tls_tool: read");
+				d->err = 1;
+				return;
+			}
+			if (n == 0)
+				break;
+			if (d->done + n > nbytes || check(d, buf, n)) {
+				d->err = 1;
+				return;
+			}
+		} else {
+			unsigned char aad[13];
+			int r, len, plen;
+
+			r = read_full(sock_fd, buf, 5);
+			if (r == 0)
+				break;
+			if (r < 0 || buf[0] != 0x17 || buf[1] != 3 || buf[2] != 3) {
+				fprintf(stderr, "tls_tool: bad record header\n");
+				d->err = 1;
+				return;
+			}
+			len = buf[3] << 8 | buf[4];
+			if (len < 24 || len > 16384 + 24 ||
+			    read_full(sock_fd, buf + 5, len) != 1) {
+				fprintf(stderr, "tls_tool: bad record\n");
+				d->err = 1;
+				return;
+			}
+			plen = len - 24;
+			if (plaintext_on_wire(d, buf, 5 + len)) {
+				fprintf(stderr, "tls_tool: plaintext seen on the wire\n");
+				d->err = 1;
+				return;
+			}
+			put_be64(aad, sn);
+			memcpy(aad + 8, buf, 3);
+			aad[11] = plen >> 8;
+			aad[12] = plen & 0xff;
+			if (gcm(0, &d->k, sn, buf + 5, aad, buf + 13, plen, buf + 13 + plen)) {
+				fprintf(stderr, "tls_tool: record %llu: bad tag\n",
+					(unsigned long long)sn);
+				d->err = 1;
+				return;
+			}
+			sn++;
+			if (d->done + plen > nbytes || check(d, buf + 13, plen)) {
+				d->err = 1;
+				return;
+			}
+		}
+	}
+}
+
+static enum mode parse_mode(const char *s)
+{
+	if (!strcmp(s, "ktls"))
+		return M_KTLS;
+	if (!strcmp(s, "raw"))
+		return M_RAW;
+	if (!strcmp(s, "off"))
+		return M_OFF;
+	fprintf(stderr, "bad mode %s\n", s);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *laddr = NULL, *caddr = NULL;
+	struct dir tx = {}, rx = {};
+	struct sockaddr_storage ss = {};
+	int port = 4433, v6 = 0, opt, one = 1;
+	socklen_t sl;
+	pthread_t th;
+
+	tx.mode = M_KTLS;
+	rx.mode = M_KTLS;
+	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:")) != -1) {
+		switch (opt) {
+		case 'l': laddr = optarg; break;
+		case 'C': caddr = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case '6': v6 = 1; break;
+		case 'k': keybits = atoi(optarg); break;
+		case 'n': nbytes = strtoull(optarg, NULL, 0); break;
+		case 'T': tx.mode = parse_mode(optarg); break;
+		case 'R': rx.mode = parse_mode(optarg); break;
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 't': alarm(atoi(optarg)); break;
+		default: exit(2);
+		}
+	}
+	if (!laddr == !caddr || (keybits != 128 && keybits != 256))
+		exit(2);
+
+	if (v6) {
+		struct sockaddr_in6 *a = (void *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		if (inet_pton(AF_INET6, laddr ?: caddr, &a->sin6_addr) != 1)
+			exit(2);
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (void *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		if (inet_pton(AF_INET, laddr ?: caddr, &a->sin_addr) != 1)
+			exit(2);
+		sl = sizeof(*a);
+	}
+	sock_fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	if (sock_fd < 0)
+		die("socket");
+	if (laddr) {
+		int lfd = sock_fd;
+
+		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(lfd, (void *)&ss, sl) || listen(lfd, 1))
+			die("bind/listen");
+		printf("tls_tool: listening\n");
+		fflush(stdout);
+		sock_fd = accept(lfd, NULL, NULL);
+		if (sock_fd < 0)
+			die("accept");
+		close(lfd);
+	} else {
+		int i;
+
+		for (i = 0; connect(sock_fd, (void *)&ss, sl); i++) {
+			if (i > 100)
+				die("connect");
+			usleep(100000);
+		}
+	}
+
+	/* the client sends the c2s stream, the server the s2c one */
+	keys_for(!!caddr, &tx.k);
+	keys_for(!caddr, &rx.k);
+	tx.seed = seed * 2 + !!caddr;
+	rx.seed = seed * 2 + !caddr;
+	if (tx.mode == M_KTLS || rx.mode == M_KTLS)
+		if (setsockopt(sock_fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")))
+			die("TCP_ULP");
+	if (tx.mode == M_KTLS)
+		set_ktls(sock_fd, 1, &tx.k);
+	if (rx.mode == M_KTLS)
+		set_ktls(sock_fd, 0, &rx.k);
+
+	if (tx.mode != M_OFF) {
+		if (pthread_create(&th, NULL, sender, &tx))
+			die("pthread_create");
+	} else if (shutdown(sock_fd, SHUT_WR)) {
+		die("shutdown");
+	}
+	if (rx.mode != M_OFF)
+		receiver(&rx);
+	if (tx.mode != M_OFF)
+		pthread_join(th, NULL);
+	printf("tls_tool: sent %llu received %llu\n", tx.done, rx.done);
+	if (rx.err || (rx.mode != M_OFF && rx.done != nbytes) ||
+	    (tx.mode != M_OFF && tx.done != nbytes))
+		return 1;
+	return 0;
+}
