@@ -173,6 +173,37 @@ out:
 	return ok;
 }
 
+/*
+ * A frame starts after the expected sequence (loss or reordering).  If the
+ * missing bytes end inside the current record, whose length is known, the
+ * next record boundary is still known: give up on this record only (it
+ * cannot be authenticated by the device any more, so it is just tracked)
+ * and continue.  Otherwise a header was missed and sync is lost.
+ */
+static bool rx_skip_gap(struct tlssim_ctx *c, u32 seq)
+{
+	struct tlssim_rec *r = &c->st;
+	u32 rec_end;
+
+	if (r->pos < TLS_HEADER_SIZE)
+		return false;
+	rec_end = r->seq - r->pos + r->len;
+	if (after(seq, rec_end))
+		return false;
+	r->active = false;
+	r->pos += seq - r->seq;
+	r->seq = seq;
+	if (r->pos == r->len) {
+		/* the gap ended exactly at the record end */
+		r->pos = 0;
+		r->len = 0;
+		r->sn++;
+		r->tag_done = false;
+		r->active = c->rx_state == TLSSIM_RX_SYNC;
+	}
+	return true;
+}
+
 /* returns true when the frame was decrypted */
 static bool rx_process(struct tlssim_ctx *c, u8 *data, u32 len, u32 seq)
 {
@@ -180,7 +211,8 @@ static bool rx_process(struct tlssim_ctx *c, u8 *data, u32 len, u32 seq)
 		/* an old duplicate or retransmission: leave it alone */
 		if (before(seq, c->st.seq) && !after(seq + len, c->st.seq))
 			return false;
-		rx_lose_sync(c);
+		if (before(seq, c->st.seq) || !rx_skip_gap(c, seq))
+			rx_lose_sync(c);
 	}
 	switch (c->rx_state) {
 	case TLSSIM_RX_SYNC:
