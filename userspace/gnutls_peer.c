@@ -154,8 +154,8 @@ static int tcp_socket(void)
 		freeaddrinfo(res);
 		return fd;
 	}
-	/* The server may still be starting: retry for about 5 seconds. */
-	for (tries = 0; tries < 50 && fd < 0; tries++) {
+	/* The server may still be starting (slow guests): retry for 60 s. */
+	for (tries = 0; tries < 600 && fd < 0; tries++) {
 		for (ai = res; ai; ai = ai->ai_next) {
 			fd = socket(ai->ai_family, SOCK_STREAM, 0);
 			if (fd >= 0 && !connect(fd, ai->ai_addr, ai->ai_addrlen))

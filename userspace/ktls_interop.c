@@ -70,12 +70,13 @@ struct opts {
 	unsigned long long seed;
 	size_t chunk;
 	int tickets;		/* -1: OpenSSL default */
+	int linger;		/* seconds to keep the session open at the end */
 	const char *name;	/* log prefix */
 };
 
 static struct opts o = {
 	.tls = 13, .bytes = 1 << 20, .dir = DIR_TX | DIR_RX,
-	.addr = "127.0.0.1", .port = 4433, .seed = 1, .chunk = 65536,
+	.addr = "127.0.0.1", .port = -1, .seed = 1, .chunk = 65536,
 	.tickets = -1, .pair_kernel = 1,
 };
 
@@ -331,6 +332,12 @@ static int run_session(int fd, int server)
 	if (o.dir & (first_dir ^ (DIR_TX | DIR_RX)))
 		(first_dir == DIR_TX ? xfer_recv : xfer_send)(&io, &xo, &b);
 
+	/* Let an observer (the demo) look at the live socket with ss. */
+	if (o.linger > 0 && o.kernel) {
+		say("lingering %d s before close (port %d)", o.linger, o.port);
+		sleep(o.linger);
+	}
+
 	/* Orderly close: our close_notify, then wait for the peer's. */
 	r = SSL_shutdown(ssl);
 	if (r == 0) {
@@ -409,8 +416,8 @@ static int connect_socket(void)
 	snprintf(port, sizeof(port), "%d", o.port);
 	if (getaddrinfo(o.addr, port, &hints, &res))
 		die("cannot resolve %s", o.addr);
-	/* The server may still be starting: retry for about 5 seconds. */
-	for (tries = 0; tries < 50 && fd < 0; tries++) {
+	/* The server may still be starting (slow guests): retry for 60 s. */
+	for (tries = 0; tries < 600 && fd < 0; tries++) {
 		for (ai = res; ai; ai = ai->ai_next) {
 			fd = socket(ai->ai_family, SOCK_STREAM, 0);
 			if (fd >= 0 && !connect(fd, ai->ai_addr, ai->ai_addrlen))
@@ -481,7 +488,9 @@ static void usage(void)
 	      "  --require-ktls[=auto|tx|rx|both]  fail unless the kernel carries\n"
 	      "                           records (auto: what OpenSSL 3.0 offloads)\n"
 	      "  --cert F --key F         server certificate/key (repeatable: RSA+ECDSA)\n"
-	      "  --seed N --chunk N --tickets N\n", stderr);
+	      "  --seed N --chunk N --tickets N\n"
+	      "  --linger SEC             kernel side keeps the session open SEC s\n"
+	      "                           after the data (to look at it with ss)\n", stderr);
 	exit(2);
 }
 
@@ -496,6 +505,7 @@ static void parse(int argc, char **argv)
 		{ "cert", 1, NULL, 'C' }, { "key", 1, NULL, 'Y' },
 		{ "seed", 1, NULL, 's' }, { "chunk", 1, NULL, 'n' },
 		{ "tickets", 1, NULL, 't' }, { "help", 0, NULL, 'h' },
+		{ "linger", 1, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, nkey = 0;
@@ -568,6 +578,7 @@ static void parse(int argc, char **argv)
 				die("--chunk must be > 0");
 			break;
 		case 't': o.tickets = atoi(optarg); break;
+		case 'L': o.linger = atoi(optarg); break;
 		default:
 			usage();
 		}
@@ -593,6 +604,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse(argc, argv);
+	if (o.port < 0 && o.role != ROLE_PAIR)
+		o.port = 4433;
 	switch (o.role) {
 	case ROLE_SERVER:
 		o.name = "server";
@@ -601,8 +614,8 @@ int main(int argc, char **argv)
 		o.name = "client";
 		return run_session(connect_socket(), 0);
 	case ROLE_PAIR:
-		if (o.port == 4433)
-			o.port = 0;
+		if (o.port < 0)
+			o.port = 0;	/* any free port */
 		return run_pair();
 	}
 	return 2;

@@ -7,6 +7,7 @@
 #   stat_delta A B NAME      counter NAME in B minus in A
 #   result_field OUT ROLE F  field F of the RESULT line of ROLE in OUT
 #   want_case DESC           false when KTLS_FILTER excludes DESC
+#   wait_listen PORT [PID]   wait (60 s) until a TCP socket listens on PORT
 
 INTEROP_TOOL=${INTEROP_TOOL:-userspace/ktls_interop}
 
@@ -71,4 +72,14 @@ interop_setup() {
 	fi
 	CERTS=(--cert "$INTEROP_WORK/certs/rsa.crt" --key "$INTEROP_WORK/certs/rsa.key"
 	       --cert "$INTEROP_WORK/certs/ec.crt" --key "$INTEROP_WORK/certs/ec.key")
+}
+
+wait_listen() {
+	local i
+	for i in $(seq 1 600); do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		[ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && return 1
+		sleep 0.1
+	done
+	return 1
 }

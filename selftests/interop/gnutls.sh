@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# GnuTLS interop: a second, independent TLS implementation exchanges
+# checksummed data with a kernel TLS socket.
+#
+#  - GnuTLS in userspace against ktls_interop (OpenSSL, keys in the kernel),
+#    TLS 1.2 and TLS 1.3, GnuTLS as client and as server.
+#  - GnuTLS 3.7's own kTLS (its config "ktls = true") against userspace
+#    OpenSSL: the kernel then also receives TLS 1.3 records, a path OpenSSL
+#    3.0 never uses.
+#
+# Provider: KTLS_PROVIDER=tls (kernel's tls.ko, default) or ktls (ktls.ko).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. selftests/lib/tap.sh
+. selftests/lib/provider.sh
+. selftests/interop/lib.sh
+
+BYTES=${INTEROP_BYTES:-16M}
+PEER=${GNUTLS_PEER:-userspace/gnutls_peer}
+PORT=4600
+interop_setup
+[ -x "$PEER" ] || { tap_fail "gnutls_peer built" "$PEER missing"; tap_done; exit 1; }
+D=$INTEROP_WORK/certs
+
+# run_case DESC SERVER-CMD... -- CLIENT-CMD...
+#   Runs the server in the background and the client in the foreground, and
+#   checks both exit 0, both RESULT lines, the SHA-256 of each direction on
+#   both ends, and that /proc/net/tls_stat moved by the kTLS flags reported.
+run_case() {
+	local desc=$1 srv=() cli=() out rc1 rc2 why= tx=0 rx=0 n c r
+	local b0=$INTEROP_WORK/stat.before b1=$INTEROP_WORK/stat.after
+	local sr cr
+	shift
+	while [ "$1" != -- ]; do srv+=("$1"); shift; done
+	shift
+	cli=("$@")
+	want_case "$desc" || return 0
+	PORT=$((PORT + 1))
+	stat_snap "$b0"
+	"${srv[@]}" --port $PORT >"$INTEROP_WORK/srv.out" 2>&1 &
+	local pid=$!
+	wait_listen $PORT $pid
+	"${cli[@]}" --port $PORT >"$INTEROP_WORK/cli.out" 2>&1
+	rc2=$?
+	wait $pid
+	rc1=$?
+	stat_snap "$b1"
+	out=$(cat "$INTEROP_WORK/srv.out" "$INTEROP_WORK/cli.out")
+	[ $rc1 -eq 0 ] || why+="server exit $rc1; "
+	[ $rc2 -eq 0 ] || why+="client exit $rc2; "
+	sr=$(awk '$1 == "RESULT" { sub("role=", "", $2); print $2 }' \
+		"$INTEROP_WORK/srv.out")
+	cr=$(awk '$1 == "RESULT" { sub("role=", "", $2); print $2 }' \
+		"$INTEROP_WORK/cli.out")
+	for r in $sr $cr; do
+		[ "$(result_field "$out" "$r" status)" = ok ] ||
+			why+="no ok RESULT from $r; "
+		n=$(result_field "$out" "$r" ktls_tx)
+		tx=$((tx + ${n:-0}))
+		n=$(result_field "$out" "$r" ktls_rx)
+		rx=$((rx + ${n:-0}))
+	done
+	[ -n "$sr" ] && [ -n "$cr" ] || why+="missing RESULT lines; "
+	if [ -n "$sr" ] && [ -n "$cr" ]; then
+		[ "$(result_field "$out" "$sr" sent_sha256)" = \
+		  "$(result_field "$out" "$cr" recv_sha256)" ] ||
+			why+="server->client SHA-256 differs; "
+		[ "$(result_field "$out" "$cr" sent_sha256)" = \
+		  "$(result_field "$out" "$sr" recv_sha256)" ] ||
+			why+="client->server SHA-256 differs; "
+	fi
+	[ $((tx + rx)) -gt 0 ] || why+="the kernel carried no records; "
+	c=$(stat_delta "$b0" "$b1" TlsTxSw)
+	[ "$c" -eq $tx ] || why+="TlsTxSw moved by $c, want $tx; "
+	c=$(stat_delta "$b0" "$b1" TlsRxSw)
+	[ "$c" -eq $rx ] || why+="TlsRxSw moved by $c, want $rx; "
+	c=$(stat_delta "$b0" "$b1" TlsDecryptError)
+	[ "$c" -eq 0 ] || why+="TlsDecryptError moved by $c; "
+	if [ -z "$why" ]; then
+		tap_ok "$desc"
+		printf '%s\n' "$out" | grep -E '\] (recv|send|kTLS) ' | tap_diag
+		return 0
+	fi
+	tap_fail "$desc" "$why"
+	printf '%s\n' "$out" | tail -n 30 | tap_diag
+}
+
+OSSL=("$INTEROP_TOOL")
+RSA=(--cert "$D/rsa.crt" --key "$D/rsa.key")
+BOTHC=("${RSA[@]}" --cert "$D/ec.crt" --key "$D/ec.key")
+
+# Kernel TLS via OpenSSL's offload, GnuTLS in userspace as the peer.
+run_case "tls1.2 AES-128-GCM: kernel server (OpenSSL) <-> GnuTLS client, $BYTES each way" \
+	"${OSSL[@]}" server --kernel --require-ktls=both --tls 1.2 \
+		--cipher ECDHE-RSA-AES128-GCM-SHA256 --bytes "$BYTES" "${RSA[@]}" -- \
+	"$PEER" client --tls 1.2 --cipher AES-128-GCM --bytes "$BYTES"
+run_case "tls1.2 CHACHA20-POLY1305: GnuTLS server <-> kernel client (OpenSSL), $BYTES each way" \
+	"$PEER" server --tls 1.2 --cipher CHACHA20-POLY1305 --bytes "$BYTES" \
+		"${RSA[@]}" -- \
+	"${OSSL[@]}" client --kernel --require-ktls=both --tls 1.2 \
+		--bytes "$BYTES"
+run_case "tls1.3 AES-256-GCM: kernel server TX (OpenSSL) <-> GnuTLS client, $BYTES each way" \
+	"${OSSL[@]}" server --kernel --require-ktls=tx --tls 1.3 \
+		--cipher TLS_AES_256_GCM_SHA384 --bytes "$BYTES" "${RSA[@]}" -- \
+	"$PEER" client --tls 1.3 --cipher AES-256-GCM --bytes "$BYTES"
+run_case "tls1.3 CHACHA20-POLY1305: GnuTLS server <-> kernel client TX (OpenSSL), $BYTES each way" \
+	"$PEER" server --tls 1.3 --cipher CHACHA20-POLY1305 --bytes "$BYTES" \
+		"${RSA[@]}" -- \
+	"${OSSL[@]}" client --kernel --require-ktls=tx --tls 1.3 \
+		--bytes "$BYTES"
+
+# GnuTLS's own kTLS: TX and RX in the kernel for both versions.
+run_case "tls1.2 AES-128-CCM: kernel server (GnuTLS ktls) <-> OpenSSL client, $BYTES each way" \
+	"$PEER" server --kernel --require-ktls --tls 1.2 --cipher AES-128-CCM \
+		--bytes "$BYTES" "${BOTHC[@]}" -- \
+	"${OSSL[@]}" client --tls 1.2 --cipher ECDHE-ECDSA-AES128-CCM \
+		--bytes "$BYTES"
+run_case "tls1.3 AES-128-GCM: kernel client TX+RX (GnuTLS ktls) <-> OpenSSL server, $BYTES each way" \
+	"${OSSL[@]}" server --tls 1.3 --cipher TLS_AES_128_GCM_SHA256 \
+		--bytes "$BYTES" "${RSA[@]}" -- \
+	"$PEER" client --kernel --require-ktls --tls 1.3 --cipher AES-128-GCM \
+		--bytes "$BYTES"
+run_case "tls1.3 CHACHA20-POLY1305: kernel server TX+RX (GnuTLS ktls) <-> OpenSSL client, $BYTES each way" \
+	"$PEER" server --kernel --require-ktls --tls 1.3 \
+		--cipher CHACHA20-POLY1305 --bytes "$BYTES" "${RSA[@]}" -- \
+	"${OSSL[@]}" client --tls 1.3 --cipher TLS_CHACHA20_POLY1305_SHA256 \
+		--bytes "$BYTES"
+
+tap_check "provider ${KTLS_PROVIDER:-tls} unloads after the suite" \
+	provider_unload
+tap_done
