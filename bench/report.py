@@ -42,28 +42,36 @@ def fkey(r):
             int(r.get("flows", 0)))
 
 
-def expected(flows):
-    """Every figure each provider label must have (mirrors run.sh)."""
-    tls = []
-    for m in BULK:
-        for v in VERS:
-            for c in CIPHERS:
-                for s in SIZES:
-                    tls.append(("bulk", m, v, c, s, 0))
-    for v in VERS:
-        for c in CIPHERS:
-            for s in RR:
-                tls.append(("rr", "-", v, c, s, 0))
-            tls.append(("setup", "-", v, c, 0, 0))
-    for f in flows:
-        tls.append(("mem", "-", 13, "aes128gcm", 0, f))
+def expected(plan):
+    """Every figure each provider label must have, from run.sh's plan."""
+    bulk = [tuple(x) for x in plan["bulk"]]
+    tls = [("bulk", m, v, c, s, 0) for m in BULK for (v, c, s) in bulk]
+    for v, c in plan["rr"]:
+        tls += [("rr", "-", v, c, s, 0) for s in RR]
+        tls.append(("setup", "-", v, c, 0, 0))
+    tls += [("mem", "-", 13, "aes128gcm", 0, f) for f in plan["flows"]]
+    sizes = sorted({s for (_, _, s) in bulk}, reverse=True)
     tcp = [("bulk", m, 13, "aes128gcm", s, 0)
-           for m in ("tx", "sendfile") for s in SIZES]
+           for m in ("tx", "sendfile") for s in sizes]
     tcp += [("rr", "-", 13, "aes128gcm", s, 0) for s in RR]
     tcp += [("setup", "-", 13, "aes128gcm", 0, 0)]
-    tcp += [("mem", "-", 13, "aes128gcm", 0, f) for f in flows]
-    aead = [("aead", "-", 13, c, s, 0) for c in CIPHERS for s in SIZES]
+    tcp += [("mem", "-", 13, "aes128gcm", 0, f) for f in plan["flows"]]
+    aead = [("aead", "-", 13, c, s, 0)
+            for (c, s) in sorted({(c, s) for (_, c, s) in bulk})]
     return {"tcp": tcp, "tls": tls, "ktls": tls, "ossl": tls, "aead": aead}
+
+
+def plan_problems(plan):
+    """The plan itself must cover both versions, ciphers and sizes."""
+    bulk = plan.get("bulk", [])
+    probs = []
+    for i, want, what in ((0, VERS, "TLS versions"), (1, CIPHERS, "ciphers"),
+                          (2, SIZES, "sizes")):
+        if {x[i] for x in bulk} != set(want):
+            probs.append("plan does not cover all bulk %s" % what)
+    if not plan.get("rr") or not plan.get("flows"):
+        probs.append("plan has no rr/setup or mem figure")
+    return probs
 
 
 def load(raw):
@@ -208,8 +216,8 @@ def na_reason(d, label, key):
     return ("n/a: " + r) if r else "n/a"
 
 
-def table(d, flows):
-    exp = expected(flows)
+def table(d, plan):
+    exp = expected(plan)
     lines = []
     w = 22
     hdr = "%-24s %-*s %-*s %-20s %-*s %s" % (
@@ -272,8 +280,8 @@ def table(d, flows):
     return lines
 
 
-def headline(d, flows):
-    exp = expected(flows)["tls"]
+def headline(d, plan):
+    exp = expected(plan)["tls"]
 
     def med(xs):
         return ("%.2f" % statistics.median(xs)) if xs else "n/a"
@@ -330,11 +338,8 @@ def figures_json(d):
 def report(args):
     meta, recs = load(args.raw)
     d = Data(recs)
-    flows = [int(f) for f in sorted({k[5] for lab in
-                                     list(d.vals.values()) +
-                                     list(d.na.values())
-                                     for k in lab if k[0] == "mem"})]
-    res, extra, line = headline(d, flows)
+    plan = json.loads(meta["plan"])
+    res, extra, line = headline(d, plan)
     lines = ["kTLS benchmark, %s, kernel %s, %s, %s" % (
         meta.get("date", "?"), meta.get("kernel", "?"), meta.get("cpu", "?"),
         "QUICK" if meta.get("quick") == "1" else "full"),
@@ -349,7 +354,7 @@ def report(args):
                                             "rfc7539(chacha20,poly1305)")))
     lines.append("CPU crypto modules loaded: %s" %
                  (meta.get("crypto_modules") or "none"))
-    lines += table(d, flows)
+    lines += table(d, plan)
     lines += ["", "Fractions of the TCP+AEAD bound (bulk TX, median over "
               "rounds): ktls.ko %s, tls.ko %s, openssl %s" % tuple(
                   ("%.2f" % statistics.median(x)) if x else "n/a"
@@ -372,7 +377,7 @@ def report(args):
                "ratio_rounds": res,
                "extra": {k: (statistics.median(v) if v else None)
                          for k, v in extra.items()},
-               "flows": flows,
+               "plan": plan,
                "figures": figures_json(d), "summary": line,
                "raw": os.path.abspath(args.raw)}
     with open(path, "w") as f:
@@ -404,8 +409,12 @@ def check(args):
         k = (e["test"], e["mode"], e["tls"], e["cipher"], e["size"],
              e["flows"])
         fig[(e["label"], k)] = e
-    flows = [1000] + ([10000] if s["meta"].get("quick") != "1" else [])
-    for label, keys in expected(flows).items():
+    plan = s["plan"]
+    probs += plan_problems(plan)
+    if s["meta"].get("quick") != "1" and not {1000, 10000} <= set(
+            plan["flows"]):
+        probs.append("full run without mem figures for N=1000 and 10000")
+    for label, keys in expected(plan).items():
         for k in keys:
             e = fig.get((label, k))
             what = "%s %s" % (label, cfg_name(k))

@@ -26,22 +26,29 @@ QUICK=${QUICK:-0}
 OUT=${BENCH_OUT:-$top/build/bench}
 BIN=${BENCH_BIN:-$top/build/userspace/bench/ktls_bench}
 CACHE=${BENCH_CACHE:-/tmp/ktls-bench}
+ALL_CFGS="12:aes128gcm 12:chacha20poly1305 13:aes128gcm 13:chacha20poly1305"
 if [ "$QUICK" = 1 ]; then
-	ROUNDS=${BENCH_ROUNDS:-2}
+	# One A B pair and a diagonal of the matrix: every mode, both TLS
+	# versions, both ciphers and both sizes appear, not every combination.
+	ROUNDS=${BENCH_ROUNDS:-1}
 	SECS=${BENCH_SECS:-0.25}
 	MAXB=${BENCH_MAX_BYTES:-16M}
 	FLOWS=${BENCH_FLOWS:-1000}
-	OSSL_ROUNDS=1		# userspace needs no A/B alternation
+	BULK=${BENCH_BULK:-"13:aes128gcm:16384 12:chacha20poly1305:1024"}
+	RRCFG=${BENCH_RR:-"13:aes128gcm"}
+	OSSL_ROUNDS=1
 else
 	ROUNDS=${BENCH_ROUNDS:-5}
-	SECS=${BENCH_SECS:-1}
-	MAXB=${BENCH_MAX_BYTES:-64M}
+	SECS=${BENCH_SECS:-0.6}
+	MAXB=${BENCH_MAX_BYTES:-48M}
 	FLOWS=${BENCH_FLOWS:-1000 10000}
-	OSSL_ROUNDS=${BENCH_OSSL_ROUNDS:-2}
+	BULK=${BENCH_BULK:-$(for c in $ALL_CFGS; do for s in 16384 1024; do printf '%s ' "$c:$s"; done; done)}
+	RRCFG=${BENCH_RR:-$ALL_CFGS}
+	OSSL_ROUNDS=${BENCH_OSSL_ROUNDS:-1}	# userspace: no A/B needed
 fi
-VERS="12 13"
-CIPHERS="aes128gcm chacha20poly1305"
-SIZES="16384 1024"
+# sizes and ciphers the bulk plan uses: the TCP and AF_ALG figures of the bound
+SIZES=$(for t in $BULK; do echo "${t##*:}"; done | sort -nru | tr '\n' ' ')
+AEAD=$(for t in $BULK; do echo "${t#*:}"; done | sort -u | tr '\n' ' ')
 RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-180}
 
 mkdir -p "$OUT" "$CACHE" || exit 2
@@ -95,25 +102,21 @@ one() {
 	na "$label" "$round" "$test" "$mode" "$ver" "$ciph" "$size" "$flows" "$err"
 }
 
-# The full figure set of a TLS provider (kernel or OpenSSL).
+# The figure set of a TLS provider (kernel or OpenSSL).
 tls_figures() {
-	local label=$1 round=$2 prov=$3 m v c s f
+	local label=$1 round=$2 prov=$3 m t v c s f
 	for m in tx rx txrx sendfile; do
-		for v in $VERS; do
-			for c in $CIPHERS; do
-				for s in $SIZES; do
-					one "$label" "$round" "$prov" bulk "$m" "$v" "$c" "$s" 0
-				done
-			done
+		for t in $BULK; do
+			IFS=: read -r v c s <<<"$t"
+			one "$label" "$round" "$prov" bulk "$m" "$v" "$c" "$s" 0
 		done
 	done
-	for v in $VERS; do
-		for c in $CIPHERS; do
-			for s in 64 4096; do
-				one "$label" "$round" "$prov" rr - "$v" "$c" "$s" 0
-			done
-			one "$label" "$round" "$prov" setup - "$v" "$c" 0 0
+	for t in $RRCFG; do
+		IFS=: read -r v c <<<"$t"
+		for s in 64 4096; do
+			one "$label" "$round" "$prov" rr - "$v" "$c" "$s" 0
 		done
+		one "$label" "$round" "$prov" setup - "$v" "$c" 0 0
 	done
 	for f in $FLOWS; do
 		one "$label" "$round" "$prov" mem - 13 aes128gcm 0 "$f"
@@ -137,11 +140,10 @@ tcp_figures() {
 }
 
 aead_figures() {
-	local round=$1 c s
-	for c in $CIPHERS; do
-		for s in $SIZES; do
-			one aead "$round" kernel aead - 13 "$c" "$s" 0
-		done
+	local round=$1 t c s
+	for t in $AEAD; do
+		IFS=: read -r c s <<<"$t"
+		one aead "$round" kernel aead - 13 "$c" "$s" 0
 	done
 }
 
@@ -184,6 +186,24 @@ meta secs "$SECS"
 meta host "$(cat /proc/sys/kernel/hostname)"
 meta ktls_commit "$(git -C "$top" log -1 --format=%h -- kmod 2>/dev/null)"
 meta crypto_modules "$(grep -oE '^(aesni_intel|ghash_clmulni_intel|chacha_x86_64|poly1305_x86_64) ' /proc/modules | tr -d ' ' | tr '\n' ' ')"
+plan() {
+	local t v c s first=1
+	printf '{"bulk":['
+	for t in $BULK; do
+		IFS=: read -r v c s <<<"$t"
+		[ $first = 1 ] || printf ','; first=0
+		printf '[%s,"%s",%s]' "$v" "$c" "$s"
+	done
+	printf '],"rr":['
+	first=1
+	for t in $RRCFG; do
+		IFS=: read -r v c <<<"$t"
+		[ $first = 1 ] || printf ','; first=0
+		printf '[%s,"%s"]' "$v" "$c"
+	done
+	printf '],"flows":[%s]}' "$(echo $FLOWS | tr ' ' ',')"
+}
+meta plan "$(plan)"
 meta device "n/a: tlssim device mode not wired into the benchmark yet (hook: bench/device.sh)"
 
 drop_provider

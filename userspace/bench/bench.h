@@ -70,6 +70,7 @@ int ktls_attach(int fd);
 size_t rec_overhead(const struct tlscfg *cfg);
 int rc_init(struct rcrypt *rc, const struct tlscfg *cfg, int keydir, int enc);
 void rc_free(struct rcrypt *rc);
+void rc_warm(const struct tlscfg *cfg);
 size_t rc_seal(struct rcrypt *rc, const u8 *pt, size_t n, u8 *out);
 int rc_open(struct rcrypt *rc, u8 *rec, size_t len, u8 **pt, size_t *ptlen);
 const char *cipher_name(enum cipher c);

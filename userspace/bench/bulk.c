@@ -145,7 +145,7 @@ static void pattern_file(const struct opts *o, struct src *s)
 static int do_send(const struct opts *o, enum sender sk, int fd,
 		   struct src *s, u64 *sent)
 {
-	double end = now() + o->secs;
+	double end;
 	size_t w = o->size, rl = w + rec_overhead(&o->cfg), chunk;
 	u8 *buf = malloc(w), *rec = malloc(REC_MAX);
 	struct rcrypt rc;
@@ -159,7 +159,9 @@ static int do_send(const struct opts *o, enum sender sk, int fd,
 		return -EINVAL;
 	pat_fill(buf, w, 0, 0);
 	chunk = (65536 / rl ? 65536 / rl : 1) * rl;
-	while (!err && off + w <= o->max_bytes && now() < end) {
+	/* The clock starts after setup; at least one write always happens. */
+	end = now() + o->secs;
+	while (!err && off + w <= o->max_bytes && (!off || now() < end)) {
 		switch (sk) {
 		case S_PLAIN:
 			pat_counters(buf, w, off);
@@ -328,6 +330,8 @@ int run_bulk(const struct opts *o)
 		period = s.len;
 	}
 
+	if (o->prov != PROV_TCP)
+		rc_warm(&o->cfg);
 	lfd = tcp_listen(o->addr, &port);
 	if (lfd < 0 || tcp_pair(o->addr, lfd, port, &cfd, &sfd))
 		die("loopback connection: %s", strerror(errno));

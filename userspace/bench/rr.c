@@ -144,6 +144,8 @@ int run_rr(const struct opts *o)
 	if (lfd < 0 || tcp_pair(o->addr, lfd, port, &cfd, &sfd))
 		die("loopback connection: %s", strerror(errno));
 	close(lfd);
+	if (o->prov != PROV_TCP)
+		rc_warm(&o->cfg);
 	if (pipe(go) || pipe(res))
 		die("pipe: %s", strerror(errno));
 	pid = fork();

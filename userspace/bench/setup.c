@@ -137,6 +137,8 @@ int run_setup(const struct opts *o)
 	lfd = tcp_listen(o->addr, &port);
 	if (lfd < 0)
 		die("listen: %s", strerror(errno));
+	if (o->prov != PROV_TCP)
+		rc_warm(&o->cfg);
 	if (pipe(go) || pipe(res))
 		die("pipe: %s", strerror(errno));
 	pid = fork();

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bench-quick: run the benchmark in quick mode (bench/run.sh, QUICK=1) and
+# check that its output is complete and sane: every planned figure of plain
+# TCP, tls.ko, userspace OpenSSL and the AF_ALG bound measured with sane
+# values (every transfer is checked end to end by ktls_bench itself), every
+# ktls.ko figure measured or n/a with a reason (BENCH_REQUIRE_KTLS=1: all
+# measured), the report JSON written and the summary line last.
+# Timings are not judged.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+. selftests/lib/tap.sh
+
+out=${RUNDIR:-/tmp}/bench
+rm -rf "$out"
+mkdir -p "$out"
+log=$out/run.log
+
+QUICK=1 BENCH_OUT=$out bench/run.sh >"$log" 2>&1
+rc=$?
+tail -n 25 "$log"
+if [ $rc -eq 0 ]; then
+	tap_ok "bench/run.sh QUICK=1 exits 0"
+else
+	tap_fail "bench/run.sh QUICK=1 exits 0" "exit $rc"
+	tail -n 40 "$log" | tap_diag
+fi
+
+last=$(tail -n 1 "$log")
+re='^ktls/tls\.ko median ratios: tx=[^ ]+ rx=[^ ]+ sendfile=[^ ]+ rr64=[^ ]+ rr4k=[^ ]+ setup=[^ ]+ mem=[^ ]+ bound=[^ ]+$'
+if [[ $last =~ $re ]]; then
+	tap_ok "summary line is the last line"
+else
+	tap_fail "summary line is the last line" "last line: $last"
+fi
+
+json=$out/latest.json
+if [ -s "$json" ] && ls "$out"/raw-*.jsonl "$out"/bench-*.txt >/dev/null 2>&1; then
+	tap_ok "raw data, table and JSON written to $out"
+else
+	tap_fail "raw data, table and JSON written to $out"
+fi
+
+args=()
+[ "${BENCH_REQUIRE_KTLS:-0}" = 1 ] && args+=(--require-ktls)
+tap_check "every figure present and sane${args:+ (ktls.ko required)}" \
+	python3 bench/report.py --check "$json" "${args[@]}"
+
+# Not a failure while ktls.ko is incomplete: say how much of it is n/a.
+nas=$(grep -c '"label":"ktls".*"na":' "$out"/raw-*.jsonl 2>/dev/null)
+echo "# ktls.ko figures reported n/a: ${nas:-0}" | tee -a "$TAP_FILE"
+tap_done
