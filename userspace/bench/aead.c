@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 #include <linux/if_alg.h>
 #include "bench.h"
 
@@ -70,6 +71,32 @@ int run_crypto_info(void)
 	}
 	printf("}\n");
 	return 0;
+}
+
+/* The first AF_ALG result must equal OpenSSL's for the same input. */
+static void aead_verify(const struct opts *o, const struct dirkey *k,
+			const u8 *nonce, const u8 *in, size_t n, const u8 *out)
+{
+	const EVP_CIPHER *c = o->cfg.cipher == CIPH_CHACHA ?
+		EVP_chacha20_poly1305() : EVP_aes_128_gcm();
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	u8 *exp = malloc(n + REC_TAG);
+	int l;
+
+	if (!ctx || !exp ||
+	    EVP_EncryptInit_ex(ctx, c, NULL, NULL, NULL) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL) != 1 ||
+	    EVP_EncryptInit_ex(ctx, NULL, NULL, k->key, nonce) != 1 ||
+	    EVP_EncryptUpdate(ctx, NULL, &l, in, 13) != 1 ||
+	    EVP_EncryptUpdate(ctx, exp, &l, in + 13, (int)n) != 1 ||
+	    EVP_EncryptFinal_ex(ctx, exp + l, &l) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, REC_TAG,
+				exp + n) != 1)
+		die("OpenSSL reference encryption failed");
+	if (memcmp(exp, out + 13, n + REC_TAG))
+		die("AF_ALG output differs from OpenSSL's");
+	EVP_CIPHER_CTX_free(ctx);
+	free(exp);
 }
 
 int run_aead(const struct opts *o)
@@ -134,6 +161,12 @@ int run_aead(const struct opts *o)
 	io.iov_len = inlen;
 	msg.msg_iov = &io;
 	msg.msg_iovlen = 1;
+
+	/* One checked operation first, outside the timed loop. */
+	if (sendmsg(op, &msg, 0) != (ssize_t)inlen ||
+	    read(op, out, outlen) != (ssize_t)outlen)
+		die("AF_ALG %s: %s", alg, strerror(errno));
+	aead_verify(o, &k, iv->iv, in, n, out);
 
 	c0 = cpu_self();
 	t0 = now();
