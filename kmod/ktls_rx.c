@@ -262,8 +262,9 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			continue;
 		}
 		rxm = ktls_rx_msg(skb);
-		ktls_rx_nopad_account(sk, ctx, skb,
-				      zc_ok && rxm->len + 1 <= len);
+		/* tls.ko would have decrypted into the user buffer if it fit */
+		ktls_rx_nopad_account(sk, ctx, skb, zc_ok &&
+				      skb->len - ctx->prot_info.overhead_size <= len);
 
 		err = ktls_rx_content_type(msg, rxm->type, &control);
 		if (err <= 0) {

@@ -225,6 +225,9 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 					       sk->sk_allocation);
 		if (!rx->cur)
 			return err;
+		/* the frags are attached, but the lengths are left to us */
+		rx->cur->len = rx->rec_len;
+		rx->cur->data_len = rx->rec_len;
 		rx->cur_have = 0;
 		rx->cur_all_decrypted = true;
 	}

@@ -1,0 +1,15 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ktls RX data path: record sizes, control records and cmsg, MSG_PEEK across
+# records, splice, poll on partial records, SO_RCVTIMEO, EOF, MSG_WAITALL,
+# SO_RCVLOWAT, TLS 1.3 KeyUpdate pause and rekey, TLS_RX_EXPECT_NO_PAD,
+# records queued before TLS_RX.
+. "$(dirname "$0")/rx_lib.sh"
+rx_setup
+for v in $RX_VARIANTS; do
+	for c in basic max_len control peek splice poll timeo_eof waitall \
+		 rekey nopad prequeue; do
+		rx_case "$c" "$v"
+	done
+done
+rx_finish

@@ -1,0 +1,864 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RX tests for the kernel TLS ULP: records are built and encrypted here in
+ * userspace (OpenSSL libcrypto) and written raw to one end of a loopback TCP
+ * pair; the other end has TLS_RX set and is read through the kernel. So the
+ * receive path is tested on its own, with exact control over every byte of
+ * every record (bad headers, bad tags, TLS 1.3 padding, KeyUpdate...).
+ *
+ *   rx_test CASE [VARIANT]      exit 0 = pass, 1 = fail, 4 = skip
+ *   rx_test list                print the case names
+ * VARIANT: 12gcm 12gcm256 12ccm 12chacha 13gcm 13gcm256 13chacha 13ccm
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/tls.h>
+#include <openssl/evp.h>
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+#ifndef TCP_ULP
+#define TCP_ULP 31
+#endif
+#ifndef TLS_RX_EXPECT_NO_PAD
+#define TLS_RX_EXPECT_NO_PAD 4
+#endif
+
+#define REC_DATA	23
+#define REC_ALERT	21
+#define REC_HS		22
+#define MAX_PLAIN	16384
+#define SKIP_RC		4
+
+static const char *case_name;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "FAIL %s: ", case_name);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));
+	va_end(ap);
+	exit(1);
+}
+
+#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
+
+/* ---------- cipher state (userspace mirror of the kernel's) ---------- */
+
+struct var {
+	const char *name;
+	uint16_t version, cipher;
+	int keylen, ivlen, saltlen;	/* UAPI sizes */
+	const EVP_CIPHER *(*evp)(void);
+	bool ccm;
+};
+
+static const struct var vars[] = {
+	{ "12gcm", TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128, 16, 8, 4, EVP_aes_128_gcm, false },
+	{ "12gcm256", TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256, 32, 8, 4, EVP_aes_256_gcm, false },
+	{ "12ccm", TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128, 16, 8, 4, EVP_aes_128_ccm, true },
+	{ "12chacha", TLS_1_2_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 32, 12, 0,
+	  EVP_chacha20_poly1305, false },
+	{ "13gcm", TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128, 16, 8, 4, EVP_aes_128_gcm, false },
+	{ "13gcm256", TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256, 32, 8, 4, EVP_aes_256_gcm, false },
+	{ "13chacha", TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305, 32, 12, 0,
+	  EVP_chacha20_poly1305, false },
+	{ "13ccm", TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128, 16, 8, 4, EVP_aes_128_ccm, true },
+};
+
+struct keys {
+	const struct var *v;
+	uint8_t key[32], iv[12], salt[4];
+	uint64_t seq;		/* next record sequence number */
+};
+
+static void keys_init(struct keys *k, const struct var *v, int gen)
+{
+	int i;
+
+	memset(k, 0, sizeof(*k));
+	k->v = v;
+	for (i = 0; i < 32; i++)
+		k->key[i] = 0x11 * gen + i;
+	for (i = 0; i < 12; i++)
+		k->iv[i] = 0x40 + gen + i;
+	for (i = 0; i < 4; i++)
+		k->salt[i] = 0xa0 + gen + i;
+}
+
+/* Install @k as TLS_RX on @fd (rec_seq 0). */
+static int set_rx(int fd, const struct keys *k)
+{
+	uint8_t buf[128] = {};
+	struct tls_crypto_info *ci = (void *)buf;
+	const struct var *v = k->v;
+	int off = sizeof(*ci);
+
+	ci->version = v->version;
+	ci->cipher_type = v->cipher;
+	/* every UAPI struct is: info, iv, key, salt, rec_seq */
+	memcpy(buf + off, k->iv, v->ivlen);
+	off += v->ivlen;
+	memcpy(buf + off, k->key, v->keylen);
+	off += v->keylen;
+	memcpy(buf + off, k->salt, v->saltlen);
+	off += v->saltlen;
+	off += 8;	/* rec_seq = 0 */
+	return setsockopt(fd, SOL_TLS, TLS_RX, buf, off);
+}
+
+/*
+ * Build one record into @out: type @type, @len bytes of @pt, TLS 1.3 @pad
+ * zero bytes of padding. Returns the record length.
+ */
+static int build_record(struct keys *k, uint8_t type, const uint8_t *pt, int len,
+			int pad, uint8_t *out)
+{
+	const struct var *v = k->v;
+	bool t13 = v->version == TLS_1_3_VERSION;
+	bool expl = !t13 && v->cipher != TLS_CIPHER_CHACHA20_POLY1305;
+	uint8_t nonce[12], aad[13], seqb[8], *ct;
+	int inner = len + (t13 ? 1 + pad : 0);
+	int rlen = (expl ? 8 : 0) + inner + 16;
+	EVP_CIPHER_CTX *c;
+	int i, outl, aadlen;
+	uint8_t *in;
+
+	for (i = 0; i < 8; i++)
+		seqb[i] = k->seq >> (56 - 8 * i);
+	if (expl) {
+		memcpy(nonce, k->salt, 4);
+		memcpy(nonce + 4, seqb, 8);	/* explicit nonce = sequence */
+	} else {
+		if (v->saltlen) {
+			memcpy(nonce, k->salt, 4);
+			memcpy(nonce + 4, k->iv, 8);
+		} else {
+			memcpy(nonce, k->iv, 12);
+		}
+		for (i = 0; i < 8; i++)
+			nonce[4 + i] ^= seqb[i];
+	}
+	out[0] = t13 ? REC_DATA : type;
+	out[1] = 3;
+	out[2] = 3;
+	out[3] = rlen >> 8;
+	out[4] = rlen & 0xff;
+	if (t13) {
+		memcpy(aad, out, 5);
+		aadlen = 5;
+	} else {
+		memcpy(aad, seqb, 8);
+		aad[8] = type;
+		aad[9] = 3;
+		aad[10] = 3;
+		aad[11] = len >> 8;
+		aad[12] = len & 0xff;
+		aadlen = 13;
+	}
+	ct = out + 5;
+	if (expl) {
+		memcpy(ct, seqb, 8);
+		ct += 8;
+	}
+	in = malloc(inner + 1);
+	memcpy(in, pt, len);
+	if (t13) {
+		in[len] = type;
+		memset(in + len + 1, 0, pad);
+	}
+
+	c = EVP_CIPHER_CTX_new();
+	EVP_EncryptInit_ex(c, v->evp(), NULL, NULL, NULL);
+	EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL);
+	if (v->ccm)
+		EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, 16, NULL);
+	EVP_EncryptInit_ex(c, NULL, NULL, k->key, nonce);
+	if (v->ccm)
+		EVP_EncryptUpdate(c, NULL, &outl, NULL, inner);
+	EVP_EncryptUpdate(c, NULL, &outl, aad, aadlen);
+	outl = 0;
+	if (inner)
+		EVP_EncryptUpdate(c, ct, &outl, in, inner);
+	EVP_EncryptFinal_ex(c, ct + outl, &outl);
+	EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, 16, ct + inner);
+	EVP_CIPHER_CTX_free(c);
+	free(in);
+	k->seq++;
+	return 5 + rlen;
+}
+
+/* ---------- sockets ---------- */
+
+static int fd_tx, fd_rx;	/* raw TCP sender, kTLS receiver */
+
+static void sock_pair(int rcvbuf)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t l = sizeof(a);
+	int ls, one = 1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(ls >= 0, "socket");
+	CHECK(!bind(ls, (void *)&a, sizeof(a)), "bind");
+	CHECK(!listen(ls, 1), "listen");
+	CHECK(!getsockname(ls, (void *)&a, &l), "getsockname");
+	fd_rx = socket(AF_INET, SOCK_STREAM, 0);
+	if (rcvbuf)
+		CHECK(!setsockopt(fd_rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)),
+		      "SO_RCVBUF");
+	CHECK(!connect(fd_rx, (void *)&a, sizeof(a)), "connect");
+	fd_tx = accept(ls, NULL, NULL);
+	CHECK(fd_tx >= 0, "accept");
+	close(ls);
+	setsockopt(fd_tx, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (setsockopt(fd_rx, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls"))) {
+		fprintf(stderr, "no TLS ULP\n");
+		exit(SKIP_RC);
+	}
+}
+
+static void setup(struct keys *k, const struct var *v)
+{
+	sock_pair(0);
+	keys_init(k, v, 0);
+	if (set_rx(fd_rx, k)) {
+		if (errno == ENOENT) {
+			fprintf(stderr, "cipher not available\n");
+			exit(SKIP_RC);
+		}
+		fail("TLS_RX");
+	}
+}
+
+static void send_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = send(fd, p, len, 0);
+
+		CHECK(n > 0, "send");
+		p += n;
+		len -= n;
+	}
+}
+
+/* Encrypt and send one record. */
+static void send_rec(struct keys *k, uint8_t type, const void *pt, int len, int pad)
+{
+	static uint8_t rec[MAX_PLAIN + 512];
+	int n = build_record(k, type, pt, len, pad, rec);
+
+	send_all(fd_tx, rec, n);
+}
+
+/* recvmsg with a record-type cmsg; returns bytes, *type the record type. */
+static ssize_t recv_type(int fd, void *buf, size_t len, int flags, int *type)
+{
+	char cbuf[CMSG_SPACE(1)];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*type = -1;
+	n = recvmsg(fd, &m, flags);
+	if (n < 0)
+		return n;
+	c = CMSG_FIRSTHDR(&m);
+	if (c && c->cmsg_level == SOL_TLS && c->cmsg_type == TLS_GET_RECORD_TYPE)
+		*type = *(unsigned char *)CMSG_DATA(c);
+	return n;
+}
+
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245 + 12345;
+		p[i] = seed >> 16;
+	}
+}
+
+static long stat_get(const char *name)
+{
+	char line[128], n[64];
+	long val = -1, x;
+	FILE *f = fopen("/proc/net/tls_stat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", n, &x) == 2 && !strcmp(n, name))
+			val = x;
+	fclose(f);
+	return val;
+}
+
+/* Nothing must be readable now (non-blocking). */
+static void expect_eagain(void)
+{
+	char b[16];
+
+	errno = 0;
+	CHECK(recv(fd_rx, b, sizeof(b), MSG_DONTWAIT) == -1 && errno == EAGAIN,
+	      "expected EAGAIN");
+}
+
+static void expect_err(int err, const char *what)
+{
+	char b[MAX_PLAIN];
+	ssize_t n;
+
+	errno = 0;
+	n = recv(fd_rx, b, sizeof(b), 0);
+	CHECK(n == -1 && errno == err, "%s: recv returned %zd, want errno %d", what, n, err);
+}
+
+/* ---------- cases ---------- */
+
+/* Records of many sizes, read back with varied buffer sizes. */
+static void t_basic(const struct var *v)
+{
+	static uint8_t pt[MAX_PLAIN], got[MAX_PLAIN];
+	int sizes[] = { 1, 0, 100, 4096, MAX_PLAIN, 17, MAX_PLAIN - 1, 3000 };
+	struct keys k;
+	unsigned int i;
+	int type, pad;
+
+	setup(&k, v);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		ssize_t n, tot = 0;
+
+		if (!sizes[i])
+			continue;	/* empty data records: see zero_len */
+		fill(pt, sizes[i], i);
+		pad = v->version == TLS_1_3_VERSION ? i * 7 : 0;
+		if (sizes[i] + pad > MAX_PLAIN)
+			pad = MAX_PLAIN - sizes[i];
+		send_rec(&k, REC_DATA, pt, sizes[i], pad);
+		while (tot < sizes[i]) {
+			n = recv_type(fd_rx, got + tot, sizes[i] - tot, 0, &type);
+			CHECK(n > 0, "recv record %u", i);
+			CHECK(type == REC_DATA, "type %d", type);
+			tot += n;
+		}
+		CHECK(!memcmp(pt, got, sizes[i]), "data mismatch in record %u", i);
+	}
+	expect_eagain();
+}
+
+/* A record header that is too long: EMSGSIZE, socket aborted, nothing read. */
+static void t_bad_len_long(const struct var *v)
+{
+	uint8_t hdr[5 + 64] = { REC_DATA, 3, 3 };
+	int over = 16 + (v->version == TLS_1_2_VERSION &&
+			 v->cipher != TLS_CIPHER_CHACHA20_POLY1305 ? 8 : 0);
+	int len = MAX_PLAIN + over + (v->version == TLS_1_3_VERSION) + 1;
+	struct keys k;
+
+	setup(&k, v);
+	hdr[3] = len >> 8;
+	hdr[4] = len & 0xff;
+	send_all(fd_tx, hdr, sizeof(hdr));
+	expect_err(EMSGSIZE, "too long");
+	expect_eagain();
+}
+
+/* The longest legal record is accepted (with TLS 1.3 padding). */
+static void t_max_len(const struct var *v)
+{
+	static uint8_t pt[MAX_PLAIN], got[MAX_PLAIN];
+	struct keys k;
+	ssize_t n, tot = 0;
+
+	setup(&k, v);
+	fill(pt, MAX_PLAIN, 5);
+	send_rec(&k, REC_DATA, pt, MAX_PLAIN, 0);
+	while (tot < MAX_PLAIN) {
+		n = recv(fd_rx, got + tot, MAX_PLAIN - tot, 0);
+		CHECK(n > 0, "recv");
+		tot += n;
+	}
+	CHECK(!memcmp(pt, got, MAX_PLAIN), "data");
+}
+
+/* Shorter than the cipher overhead: EBADMSG. */
+static void t_bad_len_short(const struct var *v)
+{
+	uint8_t rec[5 + 32] = { REC_DATA, 3, 3, 0, 15 };
+	struct keys k;
+
+	setup(&k, v);
+	send_all(fd_tx, rec, 5 + 15);
+	expect_err(EBADMSG, "too short");
+	expect_eagain();
+}
+
+/* Version bytes other than 0x0303: EINVAL. */
+static void t_bad_version(const struct var *v)
+{
+	static uint8_t rec[MAX_PLAIN + 512], pt[100];
+	struct keys k;
+	int n;
+
+	setup(&k, v);
+	n = build_record(&k, REC_DATA, pt, sizeof(pt), 0, rec);
+	rec[2] = 1;	/* TLS 1.0 */
+	send_all(fd_tx, rec, n);
+	expect_err(EINVAL, "bad version");
+	expect_eagain();
+}
+
+/* Good record, then one with a broken tag: data, then sticky EBADMSG. */
+static void t_bad_auth(const struct var *v)
+{
+	static uint8_t rec[MAX_PLAIN + 512];
+	uint8_t pt[300], got[1000];
+	long errs = stat_get("TlsDecryptError");
+	struct keys k;
+	int n;
+
+	setup(&k, v);
+	fill(pt, sizeof(pt), 9);
+	send_rec(&k, REC_DATA, pt, 100, 0);
+	n = build_record(&k, REC_DATA, pt + 100, 200, 0, rec);
+	rec[n - 1] ^= 1;
+	send_all(fd_tx, rec, n);
+	usleep(100000);
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 100 && !memcmp(got, pt, 100), "good record first (%d)", n);
+	expect_err(EBADMSG, "bad tag");
+	expect_err(EBADMSG, "bad tag, sticky");
+	errno = 0;
+	CHECK(recv(fd_rx, got, sizeof(got), MSG_DONTWAIT) == -1 && errno == EBADMSG,
+	      "sticky non-blocking");
+	if (errs >= 0)
+		CHECK(stat_get("TlsDecryptError") == errs + 1, "TlsDecryptError");
+}
+
+/* Broken ciphertext byte in the middle of a large record. */
+static void t_bad_ct(const struct var *v)
+{
+	static uint8_t rec[MAX_PLAIN + 512], pt[MAX_PLAIN], got[MAX_PLAIN];
+	struct keys k;
+	int n;
+
+	setup(&k, v);
+	n = build_record(&k, REC_DATA, pt, MAX_PLAIN, 0, rec);
+	rec[n / 2] ^= 0x80;
+	send_all(fd_tx, rec, n);
+	memset(got, 0x5a, sizeof(got));
+	expect_err(EBADMSG, "bad ciphertext");
+	for (n = 0; n < MAX_PLAIN; n++)
+		CHECK(got[n] == 0x5a, "buffer touched");
+}
+
+/* TLS 1.3: inner plaintext of zeros only (no content type): EBADMSG. */
+static void t_no_type(const struct var *v)
+{
+	uint8_t z[64] = {};
+	struct keys k;
+
+	if (v->version != TLS_1_3_VERSION)
+		exit(SKIP_RC);
+	setup(&k, v);
+	/* type 0 + 10 bytes of padding: everything is zero */
+	send_rec(&k, 0, z, 20, 10);
+	expect_err(EBADMSG, "no content type");
+}
+
+/* Control record: EIO without cmsg room, delivered with it, never mixed. */
+static void t_control(const struct var *v)
+{
+	uint8_t a[50], b[60], c[70], got[500];
+	struct keys k;
+	int type;
+	ssize_t n;
+
+	setup(&k, v);
+	fill(a, sizeof(a), 1);
+	fill(b, sizeof(b), 2);
+	fill(c, sizeof(c), 3);
+	send_rec(&k, REC_DATA, a, sizeof(a), 0);
+	send_rec(&k, REC_ALERT, b, sizeof(b), 3);
+	send_rec(&k, REC_DATA, c, sizeof(c), 0);
+	usleep(100000);
+
+	n = recv_type(fd_rx, got, sizeof(got), 0, &type);
+	CHECK(n == sizeof(a) && type == REC_DATA && !memcmp(got, a, n),
+	      "data before control (%zd, %d)", n, type);
+	expect_err(EIO, "control without cmsg");
+	n = recv_type(fd_rx, got, sizeof(got), MSG_PEEK, &type);
+	CHECK(n == sizeof(b) && type == REC_ALERT && !memcmp(got, b, n), "peek control");
+	n = recv_type(fd_rx, got, sizeof(got), 0, &type);
+	CHECK(n == sizeof(b) && type == REC_ALERT && !memcmp(got, b, n), "control");
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == sizeof(c) && !memcmp(got, c, n), "data after control");
+}
+
+/* MSG_PEEK across records, partial reads, then the real reads. */
+static void t_peek(const struct var *v)
+{
+	uint8_t pt[3000], got[3000];
+	struct keys k;
+	ssize_t n;
+
+	setup(&k, v);
+	fill(pt, sizeof(pt), 4);
+	send_rec(&k, REC_DATA, pt, 1000, 0);
+	send_rec(&k, REC_DATA, pt + 1000, 1000, 0);
+	send_rec(&k, REC_DATA, pt + 2000, 1000, 0);
+	usleep(100000);
+	n = recv(fd_rx, got, 10, MSG_PEEK);
+	CHECK(n == 10 && !memcmp(got, pt, 10), "peek 10");
+	n = recv(fd_rx, got, 2500, MSG_PEEK | MSG_WAITALL);
+	CHECK(n == 2500 && !memcmp(got, pt, 2500), "peek 2500 across records (%zd)", n);
+	n = recv(fd_rx, got, 1500, MSG_WAITALL);
+	CHECK(n == 1500 && !memcmp(got, pt, 1500), "read 1500");
+	n = recv(fd_rx, got, 3000, MSG_PEEK);
+	CHECK(n == 1500 && !memcmp(got, pt + 1500, 1500), "peek rest (%zd)", n);
+	n = recv(fd_rx, got, 3000, MSG_WAITALL | MSG_DONTWAIT);
+	CHECK(n == 1500 && !memcmp(got, pt + 1500, 1500), "read rest (%zd)", n);
+	expect_eagain();
+}
+
+/* splice: data records out through a pipe; a control record gives EINVAL. */
+static void t_splice(const struct var *v)
+{
+	uint8_t pt[5000], got[5000], ctl[10];
+	struct keys k;
+	int p[2], type;
+	ssize_t n, tot = 0;
+
+	setup(&k, v);
+	CHECK(!pipe(p), "pipe");
+	fill(pt, sizeof(pt), 6);
+	send_rec(&k, REC_DATA, pt, 3000, 0);
+	send_rec(&k, REC_DATA, pt + 3000, 2000, 0);
+	send_rec(&k, REC_HS, "hs", 2, 0);
+	while (tot < 5000) {
+		n = splice(fd_rx, NULL, p[1], NULL, 1000, 0);
+		CHECK(n > 0, "splice");
+		CHECK(read(p[0], got + tot, n) == n, "pipe read");
+		tot += n;
+	}
+	CHECK(!memcmp(pt, got, 5000), "spliced data");
+	errno = 0;
+	CHECK(splice(fd_rx, NULL, p[1], NULL, 1000, 0) == -1 && errno == EINVAL,
+	      "splice control record");
+	n = recv_type(fd_rx, ctl, sizeof(ctl), 0, &type);
+	CHECK(n == 2 && type == REC_HS && !memcmp(ctl, "hs", 2), "control after splice");
+}
+
+/* poll: POLLIN only once a whole record has arrived. */
+static void t_poll(const struct var *v)
+{
+	static uint8_t rec[MAX_PLAIN + 512];
+	uint8_t pt[8000], got[8000];
+	struct pollfd pfd = { .events = POLLIN };
+	struct keys k;
+	int n, i;
+
+	setup(&k, v);
+	pfd.fd = fd_rx;
+	fill(pt, sizeof(pt), 7);
+	n = build_record(&k, REC_DATA, pt, sizeof(pt), 0, rec);
+	send_all(fd_tx, rec, 3);	/* partial header */
+	usleep(50000);
+	CHECK(poll(&pfd, 1, 50) == 0, "POLLIN on partial header");
+	send_all(fd_tx, rec + 3, 4000);
+	usleep(50000);
+	CHECK(poll(&pfd, 1, 50) == 0, "POLLIN on partial record");
+	expect_eagain();
+	for (i = 4003; i < n; i++)
+		send_all(fd_tx, rec + i, 1);	/* byte by byte */
+	CHECK(poll(&pfd, 1, 2000) == 1 && (pfd.revents & POLLIN), "no POLLIN");
+	CHECK(recv(fd_rx, got, sizeof(got), 0) == sizeof(pt), "recv");
+	CHECK(!memcmp(pt, got, sizeof(pt)), "data");
+	CHECK(poll(&pfd, 1, 0) == 0, "POLLIN after read");
+}
+
+/* SO_RCVTIMEO on a partial record; then EOF on a partial record. */
+static void t_timeo_eof(const struct var *v)
+{
+	static uint8_t rec[MAX_PLAIN + 512];
+	struct timeval tv = { .tv_usec = 100000 };
+	uint8_t pt[100], got[100];
+	struct keys k;
+	int n;
+
+	setup(&k, v);
+	CHECK(!setsockopt(fd_rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), "RCVTIMEO");
+	n = build_record(&k, REC_DATA, pt, sizeof(pt), 0, rec);
+	send_all(fd_tx, rec, n - 1);
+	errno = 0;
+	CHECK(recv(fd_rx, got, sizeof(got), 0) == -1 && errno == EAGAIN, "timeout");
+	close(fd_tx);
+	usleep(50000);
+	CHECK(recv(fd_rx, got, sizeof(got), 0) == 0, "EOF");
+}
+
+/* MSG_WAITALL and SO_RCVLOWAT across records sent with gaps. */
+static void t_waitall(const struct var *v)
+{
+	uint8_t pt[20000], got[20000];
+	struct keys k;
+	int lowat = 3000, i;
+	pid_t pid;
+	ssize_t n;
+
+	setup(&k, v);
+	fill(pt, sizeof(pt), 8);
+	pid = fork();
+	if (!pid) {
+		for (i = 0; i < 20; i++) {
+			send_rec(&k, REC_DATA, pt + i * 1000, 1000, 0);
+			usleep(10000);
+		}
+		_exit(0);
+	}
+	n = recv(fd_rx, got, 5000, MSG_WAITALL);
+	CHECK(n == 5000 && !memcmp(got, pt, 5000), "waitall (%zd)", n);
+	CHECK(!setsockopt(fd_rx, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)), "lowat");
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n >= 3000 && !memcmp(got, pt + 5000, n), "lowat read (%zd)", n);
+	waitpid(pid, NULL, 0);
+}
+
+/* Content of byte @p of the big-transfer stream. */
+static uint8_t stream_byte(size_t p)
+{
+	return (uint8_t)((p ^ (p >> 8) ^ (p >> 16)) * 131 + (p >> 24));
+}
+
+/*
+ * Big transfer: 32 MiB in records of random sizes (TLS 1.3 random padding)
+ * written by a child in random chunks, read with random sizes, every byte
+ * compared. @rcvbuf small forces the parser's copy mode.
+ */
+static void bigxfer(const struct var *v, int rcvbuf, size_t total)
+{
+	static uint8_t rec[MAX_PLAIN + 512], pt[MAX_PLAIN], got[65536];
+	uint32_t rnd = 1;
+	size_t done = 0;
+	struct keys k;
+	pid_t pid;
+
+	sock_pair(rcvbuf);
+	keys_init(&k, v, 0);
+	if (set_rx(fd_rx, &k))
+		exit(errno == ENOENT ? SKIP_RC : 1);
+	pid = fork();
+	if (!pid) {
+		size_t off = 0;
+
+		while (off < total) {
+			int len, n, pad, sent = 0;
+
+			rnd = rnd * 1103515245 + 12345;
+			len = (rnd >> 8) % MAX_PLAIN + 1;
+			if (len > (int)(total - off))
+				len = total - off;
+			pad = v->version == TLS_1_3_VERSION ? (rnd >> 4) % 64 : 0;
+			if (len + pad > MAX_PLAIN)
+				pad = MAX_PLAIN - len;
+			for (n = 0; n < len; n++)
+				pt[n] = stream_byte(off + n);
+			n = build_record(&k, REC_DATA, pt, len, pad, rec);
+			while (sent < n) {
+				int c = (rnd >> 3) % 3000 + 1;
+
+				if (c > n - sent)
+					c = n - sent;
+				send_all(fd_tx, rec + sent, c);
+				sent += c;
+			}
+			off += len;
+		}
+		_exit(0);
+	}
+	close(fd_tx);
+	while (done < total) {
+		ssize_t n, i;
+
+		rnd = rnd * 69069 + 1;
+		n = recv(fd_rx, got, (rnd >> 8) % sizeof(got) + 1,
+			 (rnd & 1) ? MSG_WAITALL : 0);
+		CHECK(n > 0, "recv at %zu", done);
+		for (i = 0; i < n; i++)
+			CHECK(got[i] == stream_byte(done + i), "byte %zu corrupt", done + i);
+		done += n;
+	}
+	CHECK(recv(fd_rx, got, 1, 0) == 0, "EOF after %zu bytes", total);
+	waitpid(pid, NULL, 0);
+}
+
+static void t_bigxfer(const struct var *v)
+{
+	bigxfer(v, 0, 32 << 20);
+}
+
+static void t_copymode(const struct var *v)
+{
+	bigxfer(v, 4096, 4 << 20);
+}
+
+/* TLS 1.3 KeyUpdate: delivered, then EKEYEXPIRED and no POLLIN until TLS_RX. */
+static void t_rekey(const struct var *v)
+{
+	static const uint8_t ku[] = { 24, 0, 0, 1, 0 };
+	struct pollfd pfd = { .events = POLLIN };
+	uint8_t got[100];
+	long rcvd = stat_get("TlsRxRekeyReceived");
+	struct keys k, k2;
+	int type;
+	ssize_t n;
+
+	if (v->version != TLS_1_3_VERSION)
+		exit(SKIP_RC);
+	setup(&k, v);
+	pfd.fd = fd_rx;
+	send_rec(&k, REC_DATA, "before", 6, 0);
+	send_rec(&k, REC_HS, ku, sizeof(ku), 2);
+	keys_init(&k2, v, 1);
+	send_rec(&k2, REC_DATA, "after-rekey", 11, 0);
+	usleep(100000);
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 6 && !memcmp(got, "before", 6), "before");
+	n = recv_type(fd_rx, got, sizeof(got), 0, &type);
+	CHECK(n == sizeof(ku) && type == REC_HS && !memcmp(got, ku, n), "KeyUpdate");
+	expect_err(EKEYEXPIRED, "rekey pending");
+	errno = 0;
+	CHECK(recv(fd_rx, got, sizeof(got), MSG_DONTWAIT) == -1 && errno == EKEYEXPIRED,
+	      "rekey pending nonblock");
+	CHECK(poll(&pfd, 1, 100) == 0, "POLLIN while rekey pending");
+	if (rcvd >= 0)
+		CHECK(stat_get("TlsRxRekeyReceived") == rcvd + 1, "TlsRxRekeyReceived");
+	CHECK(!set_rx(fd_rx, &k2), "TLS_RX rekey");
+	CHECK(poll(&pfd, 1, 1000) == 1, "POLLIN after rekey");
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 11 && !memcmp(got, "after-rekey", 11), "after rekey");
+}
+
+/* TLS_RX_EXPECT_NO_PAD: padded records still read right, and are counted. */
+static void t_nopad(const struct var *v)
+{
+	uint8_t pt[1000], got[1000];
+	long viol = stat_get("TlsRxNoPadViolation");
+	long retry = stat_get("TlsDecryptRetry");
+	struct keys k;
+	int one = 1, type;
+	ssize_t n;
+
+	if (v->version != TLS_1_3_VERSION)
+		exit(SKIP_RC);
+	setup(&k, v);
+	CHECK(!setsockopt(fd_rx, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &one, sizeof(one)), "no_pad");
+	fill(pt, sizeof(pt), 10);
+	/* no padding, data: the guess holds */
+	send_rec(&k, REC_DATA, pt, 500, 0);
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 500 && !memcmp(got, pt, 500), "data (%zd)", n);
+	/* padded: a violation, decrypted again */
+	send_rec(&k, REC_DATA, pt + 500, 500, 100);
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 500 && !memcmp(got, pt + 500, 500), "padded data (%zd)", n);
+	/* not data: decrypted again, no violation */
+	send_rec(&k, REC_HS, "x", 1, 0);
+	n = recv_type(fd_rx, got, sizeof(got), 0, &type);
+	CHECK(n == 1 && type == REC_HS && got[0] == 'x', "control");
+	if (viol >= 0) {
+		CHECK(stat_get("TlsRxNoPadViolation") == viol + 1, "TlsRxNoPadViolation");
+		CHECK(stat_get("TlsDecryptRetry") == retry + 2, "TlsDecryptRetry");
+	}
+}
+
+/* Records queued before TLS_RX is set are parsed once it is. */
+static void t_prequeue(const struct var *v)
+{
+	uint8_t pt[3000], got[3000];
+	struct keys k;
+	ssize_t n;
+
+	sock_pair(0);
+	keys_init(&k, v, 0);
+	fill(pt, sizeof(pt), 11);
+	send_rec(&k, REC_DATA, pt, 1000, 0);
+	send_rec(&k, REC_DATA, pt + 1000, 2000, 0);
+	usleep(100000);
+	k.seq = 0;
+	if (set_rx(fd_rx, &k))
+		exit(errno == ENOENT ? SKIP_RC : 1);
+	n = recv(fd_rx, got, sizeof(got), MSG_WAITALL);
+	CHECK(n == 3000 && !memcmp(got, pt, 3000), "prequeued (%zd)", n);
+}
+
+struct tcase {
+	const char *name;
+	void (*fn)(const struct var *v);
+};
+
+static const struct tcase cases[] = {
+	{ "basic", t_basic }, { "max_len", t_max_len },
+	{ "bad_len_long", t_bad_len_long }, { "bad_len_short", t_bad_len_short },
+	{ "bad_version", t_bad_version }, { "bad_auth", t_bad_auth },
+	{ "bad_ct", t_bad_ct }, { "no_type", t_no_type }, { "control", t_control },
+	{ "peek", t_peek }, { "splice", t_splice }, { "poll", t_poll },
+	{ "timeo_eof", t_timeo_eof }, { "waitall", t_waitall },
+	{ "bigxfer", t_bigxfer }, { "copymode", t_copymode }, { "rekey", t_rekey },
+	{ "nopad", t_nopad }, { "prequeue", t_prequeue },
+};
+
+int main(int argc, char **argv)
+{
+	const char *vname = argc > 2 ? argv[2] : "12gcm";
+	unsigned int i, j;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2 || !strcmp(argv[1], "list")) {
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			printf("%s\n", cases[i].name);
+		return 0;
+	}
+	case_name = argv[1];
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(cases[i].name, argv[1]))
+			continue;
+		for (j = 0; j < sizeof(vars) / sizeof(vars[0]); j++) {
+			if (!strcmp(vars[j].name, vname)) {
+				cases[i].fn(&vars[j]);
+				return 0;
+			}
+		}
+		fprintf(stderr, "unknown variant %s\n", vname);
+		return 2;
+	}
+	fprintf(stderr, "unknown case %s\n", argv[1]);
+	return 2;
+}
