@@ -54,7 +54,7 @@ session() {
 	step "handshake in userspace OpenSSL, then keys go to the kernel"
 	"$TOOL" pair --tls "$ver" --cipher "$cipher" --bytes "$BYTES" \
 		--direction both --kernel-side server --require-ktls \
-		--port $PORT --linger 2 "${CERTS[@]}" >"$log" 2>&1 &
+		--port $PORT --linger 120 "${CERTS[@]}" >"$log" 2>&1 &
 	pid=$!
 	for i in $(seq 1 600); do
 		grep -q lingering "$log" && break
@@ -68,6 +68,7 @@ session() {
 	step "the live kTLS socket, as 'ss -tie' shows it"
 	ss -tien state established "( sport = :$PORT )" 2>/dev/null |
 		sed 's/^/    /'
+	kill -USR1 $pid 2>/dev/null	# end the linger
 	wait $pid || ok=0
 	stat_snap "$b1"
 	step "/proc/net/tls_stat after (before -> after for the moved counters)"

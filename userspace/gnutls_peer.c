@@ -5,9 +5,11 @@
  * data with a kernel TLS socket.
  *
  * By default GnuTLS does the records in userspace (the usual peer of a
- * ktls_interop --kernel side).  With --kernel, GnuTLS 3.7's own kTLS support
+ * ktls_interop --kernel side).  With --kernel, GnuTLS's own kTLS support
  * is switched on (its system config "[global] ktls = true"), which also
- * installs TLS 1.3 receive keys, something OpenSSL 3.0 never does.  GnuTLS
+ * installs TLS 1.3 receive keys, something OpenSSL 3.0 never does; that
+ * needs a GnuTLS built with --enable-ktls (Debian's 3.7.9 is not, and then
+ * the session simply stays in userspace and the RESULT says so).  GnuTLS
  * reads that config when the library initialises, before main(), so the
  * program writes a config file and re-executes itself once.
  */

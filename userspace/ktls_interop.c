@@ -46,6 +46,7 @@
 
 #include "interop_data.h"
 #include "interop_phase.h"
+#include "manual_rx.h"
 
 enum role { ROLE_SERVER, ROLE_CLIENT, ROLE_PAIR };
 enum { DIR_TX = 1, DIR_RX = 2 };	/* bit set, from one process's view */
@@ -71,6 +72,7 @@ struct opts {
 	size_t chunk;
 	int tickets;		/* -1: OpenSSL default */
 	int linger;		/* seconds to keep the session open at the end */
+	int manual_rx;		/* TLS 1.3: install TLS_RX ourselves */
 	const char *name;	/* log prefix */
 };
 
@@ -147,6 +149,8 @@ static SSL_CTX *make_ctx(int server)
 		if (o.tls == 13 && !SSL_CTX_set_ciphersuites(ctx, o.cipher))
 			die("unknown TLS 1.3 suite '%s'", o.cipher);
 	}
+	if (o.kernel && o.manual_rx)
+		manual_rx_prepare(ctx);
 	if (o.kernel)
 		SSL_CTX_set_options(ctx, SSL_OP_ENABLE_KTLS);
 	else
@@ -188,10 +192,20 @@ static void ssl_write_all(SSL *ssl, const void *buf, size_t len)
 
 /* ---- phase I/O over OpenSSL ------------------------------------------- */
 
+/* What the phase callbacks get: the SSL, and our kernel RX when in use. */
+struct sess {
+	SSL *ssl;
+	struct manual_rx *mrx;
+};
+
 static size_t ssl_read_some(void *ctx, void *buf, size_t len)
 {
-	SSL *ssl = ctx;
+	struct sess *se = ctx;
+	SSL *ssl = se->ssl;
 	size_t got = 0;
+
+	if (se->mrx)
+		return manual_rx_read(se->mrx, buf, len);
 
 	if (SSL_read_ex(ssl, buf, len, &got) != 1)
 		die("SSL_read: error %d", SSL_get_error(ssl, 0));
@@ -200,13 +214,13 @@ static size_t ssl_read_some(void *ctx, void *buf, size_t len)
 
 static void ssl_write_cb(void *ctx, const void *buf, size_t len)
 {
-	ssl_write_all(ctx, buf, len);
+	ssl_write_all(((struct sess *)ctx)->ssl, buf, len);
 }
 
 /* SSL_sendfile hands the file pages to the kernel's TLS transmit path. */
 static void ssl_send_file(void *ctx, int fd, unsigned long long len)
 {
-	SSL *ssl = ctx;
+	SSL *ssl = ((struct sess *)ctx)->ssl;
 	off_t off = 0;
 
 	if (!BIO_get_ktls_send(SSL_get_wbio(ssl)))
@@ -313,6 +327,8 @@ static int run_session(int fd, int server)
 		.bytes = o.bytes, .file = o.sendfile, .chunk = o.chunk,
 	};
 	int tx, rx, r, first_dir = server ? DIR_RX : DIR_TX;
+	static struct manual_rx mrx;
+	struct sess se = { .ssl = ssl };
 
 	if (!ssl || SSL_set_fd(ssl, fd) != 1)
 		die("SSL_new");
@@ -320,19 +336,34 @@ static int run_session(int fd, int server)
 	if (r != 1)
 		die("handshake failed: error %d", SSL_get_error(ssl, r));
 	check_ktls(ssl, fd, &tx, &rx);
+	if (o.kernel && o.manual_rx) {
+		struct ktls_kernel_view kv;
+
+		manual_rx_install(ssl, fd, &mrx);
+		se.mrx = &mrx;
+		ktls_kernel_query(fd, &kv);
+		if (kv.rx_version != TLS1_3_VERSION ||
+		    kv.rx_cipher != expected_cipher_type(ssl))
+			die("kernel TLS_RX reads back as %#x/%d", kv.rx_version,
+			    kv.rx_cipher);
+		rx = 1;
+	}
 
 	/*
 	 * Phase 1 is client->server, phase 2 server->client; each way its
 	 * own stream, so that a reflected stream cannot pass.
 	 */
-	io.ctx = ssl;
+	io.ctx = &se;
 	xo.seed = o.seed * 2 + server;
 	if (o.dir & first_dir)
 		(first_dir == DIR_TX ? xfer_send : xfer_recv)(&io, &xo, &a);
 	if (o.dir & (first_dir ^ (DIR_TX | DIR_RX)))
 		(first_dir == DIR_TX ? xfer_recv : xfer_send)(&io, &xo, &b);
 
-	/* Let an observer (the demo) look at the live socket with ss. */
+	/*
+	 * Let an observer (the demo) look at the live socket with ss; it
+	 * may end the wait early with SIGUSR1.
+	 */
 	if (o.linger > 0 && o.kernel) {
 		say("lingering %d s before close (port %d)", o.linger, o.port);
 		sleep(o.linger);
@@ -340,7 +371,9 @@ static int run_session(int fd, int server)
 
 	/* Orderly close: our close_notify, then wait for the peer's. */
 	r = SSL_shutdown(ssl);
-	if (r == 0) {
+	if (r == 0 && se.mrx) {
+		manual_rx_wait_close(se.mrx);
+	} else if (r == 0) {
 		unsigned char c;
 		size_t got;
 
@@ -489,8 +522,11 @@ static void usage(void)
 	      "                           records (auto: what OpenSSL 3.0 offloads)\n"
 	      "  --cert F --key F         server certificate/key (repeatable: RSA+ECDSA)\n"
 	      "  --seed N --chunk N --tickets N\n"
+	      "  --manual-rx              TLS 1.3: derive the peer's key and set\n"
+	      "                           TLS_RX ourselves (OpenSSL 3.0 does not)\n"
 	      "  --linger SEC             kernel side keeps the session open SEC s\n"
-	      "                           after the data (to look at it with ss)\n", stderr);
+	      "                           after the data (to look at it with ss;\n"
+	      "                           SIGUSR1 ends the wait)\n", stderr);
 	exit(2);
 }
 
@@ -505,7 +541,7 @@ static void parse(int argc, char **argv)
 		{ "cert", 1, NULL, 'C' }, { "key", 1, NULL, 'Y' },
 		{ "seed", 1, NULL, 's' }, { "chunk", 1, NULL, 'n' },
 		{ "tickets", 1, NULL, 't' }, { "help", 0, NULL, 'h' },
-		{ "linger", 1, NULL, 'L' },
+		{ "linger", 1, NULL, 'L' }, { "manual-rx", 0, NULL, 'M' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, nkey = 0;
@@ -579,6 +615,7 @@ static void parse(int argc, char **argv)
 			break;
 		case 't': o.tickets = atoi(optarg); break;
 		case 'L': o.linger = atoi(optarg); break;
+		case 'M': o.manual_rx = 1; break;
 		default:
 			usage();
 		}
@@ -599,9 +636,16 @@ static void parse(int argc, char **argv)
 		die("--sendfile is for the kernel side (--kernel)");
 }
 
+static void wake(int sig)
+{
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = wake };	/* no SA_RESTART */
+
 	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGUSR1, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse(argc, argv);
 	if (o.port < 0 && o.role != ROLE_PAIR)

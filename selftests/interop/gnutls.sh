@@ -5,9 +5,8 @@
 #
 #  - GnuTLS in userspace against ktls_interop (OpenSSL, keys in the kernel),
 #    TLS 1.2 and TLS 1.3, GnuTLS as client and as server.
-#  - GnuTLS 3.7's own kTLS (its config "ktls = true") against userspace
-#    OpenSSL: the kernel then also receives TLS 1.3 records, a path OpenSSL
-#    3.0 never uses.
+#  - GnuTLS's own kTLS (its config "ktls = true") against userspace OpenSSL,
+#    where GnuTLS is built with kTLS (Debian's 3.7.9 is not: skipped).
 #
 # Provider: KTLS_PROVIDER=tls (kernel's tls.ko, default) or ktls (ktls.ko).
 set -u
@@ -110,22 +109,30 @@ run_case "tls1.3 CHACHA20-POLY1305: GnuTLS server <-> kernel client TX (OpenSSL)
 	"${OSSL[@]}" client --kernel --require-ktls=tx --tls 1.3 \
 		--bytes "$BYTES"
 
-# GnuTLS's own kTLS: TX and RX in the kernel for both versions.
-run_case "tls1.2 AES-128-CCM: kernel server (GnuTLS ktls) <-> OpenSSL client, $BYTES each way" \
-	"$PEER" server --kernel --require-ktls --tls 1.2 --cipher AES-128-CCM \
-		--bytes "$BYTES" "${BOTHC[@]}" -- \
-	"${OSSL[@]}" client --tls 1.2 --cipher ECDHE-ECDSA-AES128-CCM \
-		--bytes "$BYTES"
-run_case "tls1.3 AES-128-GCM: kernel client TX+RX (GnuTLS ktls) <-> OpenSSL server, $BYTES each way" \
-	"${OSSL[@]}" server --tls 1.3 --cipher TLS_AES_128_GCM_SHA256 \
-		--bytes "$BYTES" "${RSA[@]}" -- \
-	"$PEER" client --kernel --require-ktls --tls 1.3 --cipher AES-128-GCM \
-		--bytes "$BYTES"
-run_case "tls1.3 CHACHA20-POLY1305: kernel server TX+RX (GnuTLS ktls) <-> OpenSSL client, $BYTES each way" \
-	"$PEER" server --kernel --require-ktls --tls 1.3 \
-		--cipher CHACHA20-POLY1305 --bytes "$BYTES" "${RSA[@]}" -- \
-	"${OSSL[@]}" client --tls 1.3 --cipher TLS_CHACHA20_POLY1305_SHA256 \
-		--bytes "$BYTES"
+# GnuTLS as server with an ECDSA certificate and AES-128-CCM, OpenSSL's
+# kernel client on the other end.
+run_case "tls1.2 AES-128-CCM: GnuTLS server <-> kernel client (OpenSSL), $BYTES each way" \
+	"$PEER" server --tls 1.2 --cipher AES-128-CCM --bytes "$BYTES" \
+		"${BOTHC[@]}" -- \
+	"${OSSL[@]}" client --kernel --require-ktls=both --tls 1.2 \
+		--cipher ECDHE-ECDSA-AES128-CCM --bytes "$BYTES"
+
+# GnuTLS's own kTLS (config "ktls = true") would put TLS 1.3 receive in the
+# kernel too, but Debian builds GnuTLS 3.7.9 without --enable-ktls: probe
+# once and run the case only where it is available.
+probe=$("$PEER" server --kernel --tls 1.3 --bytes 1K "${RSA[@]}" --port 4599 \
+	2>&1 & sleep 0.2; wait_listen 4599 $! &&
+	"${OSSL[@]}" client --tls 1.3 --bytes 1K --port 4599 >/dev/null 2>&1; wait)
+if grep -q 'ktls_tx=1' <<<"$probe"; then
+	run_case "tls1.3 CHACHA20-POLY1305: kernel server TX+RX (GnuTLS ktls) <-> OpenSSL client, $BYTES each way" \
+		"$PEER" server --kernel --require-ktls --tls 1.3 \
+			--cipher CHACHA20-POLY1305 --bytes "$BYTES" "${RSA[@]}" -- \
+		"${OSSL[@]}" client --tls 1.3 \
+			--cipher TLS_CHACHA20_POLY1305_SHA256 --bytes "$BYTES"
+else
+	tap_skip "GnuTLS's own kTLS (TLS 1.3 RX in the kernel)" \
+		"this GnuTLS is built without kTLS"
+fi
 
 tap_check "provider ${KTLS_PROVIDER:-tls} unloads after the suite" \
 	provider_unload

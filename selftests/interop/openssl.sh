@@ -12,7 +12,7 @@
 # What OpenSSL 3.0 offloads (see userspace/ktls_interop.c): TLS 1.2 TX+RX
 # for AES-128/256-GCM, CHACHA20-POLY1305, AES-128-CCM; TLS 1.3 TX only for
 # AES-128/256-GCM and CHACHA20-POLY1305 (3.0 never installs a TLS 1.3 RX
-# key, and refuses TLS 1.3 CCM).
+# key, and refuses TLS 1.3 CCM); TLS 1.3 RX is covered with --manual-rx.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
@@ -119,6 +119,22 @@ run_pair "tls1.2 CHACHA20 kernel on both ends 8M" 2 2 \
 run_pair "tls1.3 AES128-GCM kernel on both ends 8M" 2 0 \
 	--tls 1.3 --cipher TLS_AES_128_GCM_SHA256 --bytes 8M \
 	--kernel-side both
+
+# TLS 1.3 kernel receive: OpenSSL 3.0 never installs it, so ktls_interop
+# --manual-rx derives the peer's traffic key (key log secret, HKDF) and sets
+# TLS_RX itself, then reads with recvmsg and the record-type cmsg; a kernel
+# client also receives the server's NewSessionTickets as control records.
+for c in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 \
+	 TLS_CHACHA20_POLY1305_SHA256; do
+	run_pair "tls1.3 $c kernel server tx+rx (manual TLS_RX) 16M each way" \
+		1 1 --tls 1.3 --cipher $c --bytes 16M --manual-rx
+done
+run_pair "tls1.3 AES128-CCM kernel server rx (manual TLS_RX) 16M" 0 1 \
+	--tls 1.3 --cipher TLS_AES_128_CCM_SHA256 --bytes 16M --manual-rx \
+	--direction rx
+run_pair "tls1.3 AES256-GCM kernel client tx+rx (manual TLS_RX, tickets) 8M" \
+	1 1 --tls 1.3 --cipher TLS_AES_256_GCM_SHA384 --bytes 8M --manual-rx \
+	--kernel-side client
 
 # OpenSSL 3.0 keeps TLS 1.3 CCM in userspace: the table above is exact.
 run_pair "tls1.3 AES128-CCM stays in userspace (OpenSSL 3.0)" 0 0 \
