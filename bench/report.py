@@ -343,9 +343,12 @@ def report(args):
     lines = ["kTLS benchmark, %s, kernel %s, %s, %s" % (
         meta.get("date", "?"), meta.get("kernel", "?"), meta.get("cpu", "?"),
         "QUICK" if meta.get("quick") == "1" else "full"),
-        "rounds: %s, %ss per figure; loopback TCP in one guest boot; "
-        "tls.ko and ktls.ko alternate A B A B" % (meta.get("rounds"),
-                                                 meta.get("secs"))]
+        "rounds: %s of %s, %ss per figure; loopback TCP in one guest "
+        "boot; tls.ko and ktls.ko alternate A B A B" % (
+            meta.get("rounds_done", "?"), meta.get("rounds"),
+            meta.get("secs"))]
+    if meta.get("stopped_early"):
+        lines.append("stopped early: " + meta["stopped_early"])
     crypto = d.crypto
     if crypto:
         lines.append("served by (/proc/crypto, highest priority): " +

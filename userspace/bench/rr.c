@@ -164,9 +164,13 @@ int run_rr(const struct opts *o)
 	c0 = cpu_self();
 	if (write(go[1], "g", 1) != 1)
 		die("pipe write failed");
-	while (!(err = rr_recv(&e, msg, o->size)))
-		if ((err = rr_send(&e, msg, o->size)))
+	for (;;) {
+		err = rr_recv(&e, msg, o->size);
+		if (!err)
+			err = rr_send(&e, msg, o->size);
+		if (err)
 			break;
+	}
 	c1 = cpu_self();
 	close_rst(sfd);
 	if (read(res[0], &r, sizeof(r)) != sizeof(r))
