@@ -149,11 +149,13 @@ static int tcp_socket(void)
 		if (lfd < 0 || bind(lfd, res->ai_addr, res->ai_addrlen) ||
 		    listen(lfd, 1))
 			die("listen %s:%d: %s", o.addr, o.port, strerror(errno));
+		sock_set_timeouts(lfd);
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			die("accept: %s", strerror(errno));
 		close(lfd);
 		freeaddrinfo(res);
+		sock_set_timeouts(fd);
 		return fd;
 	}
 	/* The server may still be starting (slow guests): retry for 60 s. */
@@ -172,6 +174,7 @@ static int tcp_socket(void)
 	freeaddrinfo(res);
 	if (fd < 0)
 		die("connect %s:%d: %s", o.addr, o.port, strerror(errno));
+	sock_set_timeouts(fd);
 	return fd;
 }
 

@@ -51,6 +51,13 @@ void digest_hex(const unsigned char md[XFER_DIGEST_LEN], char out[65]);
 
 double now_seconds(void);
 
+/*
+ * Bound every blocking accept/read/write on @fd, so that a dead or stuck
+ * peer fails the run with a message instead of hanging it.
+ */
+#define IO_TIMEOUT_SEC 300
+void sock_set_timeouts(int fd);
+
 struct ktls_kernel_view {
 	char ulp[16];		/* TCP_ULP name, "" when none */
 	int tx_version, tx_cipher;	/* from getsockopt(SOL_TLS, TLS_TX) */

@@ -19,10 +19,14 @@
  *   TLS 1.3: TX only (3.0 never installs TLS_RX for 1.3) for AES-128-GCM,
  *            AES-256-GCM, CHACHA20-POLY1305; TLS_AES_128_CCM_SHA256 is
  *            refused by OpenSSL's check and stays in userspace.
- * --require-ktls=auto encodes exactly this table.
+ * --require-ktls=auto encodes exactly this table.  --manual-rx adds kernel
+ * receive for TLS 1.3 (all four ciphers) outside OpenSSL: see manual_rx.c.
+ *
+ * Usage: "pair" runs both ends (server here, client in a forked child);
+ * "server"/"client" run one end against any peer speaking the phases of
+ * interop_phase.c (e.g. gnutls_peer).  A RESULT line per end summarises.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
@@ -35,7 +39,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <linux/tls.h>
@@ -432,11 +435,14 @@ static int listen_socket(void)
 
 static int accept_one(int lfd)
 {
-	int fd = accept(lfd, NULL, NULL);
+	int fd;
 
+	sock_set_timeouts(lfd);
+	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
 		die("accept: %s", strerror(errno));
 	close(lfd);
+	sock_set_timeouts(fd);
 	return fd;
 }
 
@@ -465,6 +471,7 @@ static int connect_socket(void)
 	freeaddrinfo(res);
 	if (fd < 0)
 		die("connect %s:%d: %s", o.addr, o.port, strerror(errno));
+	sock_set_timeouts(fd);
 	return fd;
 }
 
