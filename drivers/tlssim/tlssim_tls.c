@@ -17,6 +17,7 @@
 #include <linux/ethtool.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
@@ -45,6 +46,24 @@ static const char tlssim_tls_stat_names[TSS_NUM][ETH_GSTRING_LEN] = {
 	[TSS_RX_RESYNC_RES_SKIP]  = "rx_tls_resync_res_skip",
 	[TSS_RX_ERR]		  = "rx_tls_err",
 };
+
+/*
+ * Live contexts of all devices, readable (also after the devices are gone)
+ * in /sys/module/tlssim/parameters/tls_live_contexts: the teardown tests
+ * check that it returns to zero.
+ */
+static atomic_t tlssim_live_ctx = ATOMIC_INIT(0);
+
+static int live_ctx_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&tlssim_live_ctx));
+}
+
+static const struct kernel_param_ops live_ctx_ops = {
+	.get = live_ctx_get,
+};
+module_param_cb(tls_live_contexts, &live_ctx_ops, NULL, 0444);
+MODULE_PARM_DESC(tls_live_contexts, "TLS offload contexts currently allocated");
 
 struct tlssim_tls *tlssim_tls_of(struct tlssim_dev *sd)
 {
@@ -221,6 +240,7 @@ static int tlssim_tls_dev_add(struct net_device *netdev, struct sock *sk,
 						       TLSSIM_RX_HASH_BITS)]);
 	spin_unlock_bh(&t->lock);
 
+	atomic_inc(&tlssim_live_ctx);
 	tlssim_tstat_add(t, rx ? TSS_RX_CTX : TSS_TX_CTX, 1);
 	return 0;
 
@@ -247,6 +267,7 @@ static void ctx_destroy(struct tlssim_ctx *c)
 	memzero_explicit(c->iv, sizeof(c->iv));
 	memzero_explicit(&c->st, sizeof(c->st));
 	kfree_rcu(c, rcu);
+	atomic_dec(&tlssim_live_ctx);
 }
 
 static void tlssim_tls_dev_del(struct net_device *netdev, struct tls_context *tctx,

@@ -78,3 +78,79 @@ tls_xfer() {
 	[ $rc = 0 ] || { cat "$RUNDIR/xfer.srv" "$RUNDIR/xfer.cli"; }
 	return $rc
 }
+
+# tls_tool_path: use a tool built on the host when it is up to date (gcc
+# under emulation takes minutes), else build one into $RUNDIR.
+tls_tool_path() {
+	local pre=${O:-build}/selftests/tlssim/tls_tool
+
+	if [ -x "$pre" ] && [ "$pre" -nt selftests/tlssim/tls_tool.c ]; then
+		TOOL=$pre
+		return 0
+	fi
+	tls_build_tool
+}
+
+# tls_live_ctx: contexts allocated by tlssim across all devices
+tls_live_ctx() {
+	cat /sys/module/tlssim/parameters/tls_live_contexts
+}
+
+# tls_expect NAME VALUE-OR-"gt:N" ACTUAL
+tls_expect() {
+	local desc=$1 want=$2 got=$3
+
+	case $want in
+	gt:*)
+		if [ -n "$got" ] && [ "$got" -gt "${want#gt:}" ]; then
+			tap_ok "$desc ($got)"
+		else
+			tap_fail "$desc" "want > ${want#gt:}, got '$got'"
+		fi
+		;;
+	*)
+		if [ "$got" = "$want" ]; then
+			tap_ok "$desc ($got)"
+		else
+			tap_fail "$desc" "want $want, got '$got'"
+		fi
+		;;
+	esac
+}
+
+# tls_xfer_bg PORT BYTES "SERVER ARGS" "CLIENT ARGS": like tls_xfer but
+# returns at once; tls_xfer_wait collects the result.
+tls_xfer_bg() {
+	local port=$1 n=$2 sargs=$3 cargs=$4 addr=10.77.0.2
+
+	case " $cargs " in *" -6 "*) addr=fd77::2 ;; esac
+	# shellcheck disable=SC2086
+	ip netns exec $NS2 "$TOOL" -l "$addr" -p "$port" -n "$n" -t 280 $sargs \
+		>"$RUNDIR/xfer.srv" 2>&1 &
+	XFER_SPID=$!
+	sleep 0.3
+	# shellcheck disable=SC2086
+	ip netns exec $NS1 "$TOOL" -C "$addr" -p "$port" -n "$n" -t 280 $cargs \
+		>"$RUNDIR/xfer.cli" 2>&1 &
+	XFER_CPID=$!
+}
+
+tls_xfer_wait() {
+	local rc=0
+
+	wait "$XFER_CPID" || rc=1
+	wait "$XFER_SPID" || rc=1
+	[ $rc = 0 ] || cat "$RUNDIR/xfer.srv" "$RUNDIR/xfer.cli"
+	return $rc
+}
+
+# tls_wait_live_ctx N: wait (up to 20 s) until N contexts are live
+tls_wait_live_ctx() {
+	local i
+
+	for i in $(seq 1 100); do
+		[ "$(tls_live_ctx)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
