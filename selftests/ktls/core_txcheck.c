@@ -11,6 +11,7 @@
  * usage: core_txcheck -V 12|13 -c gcm128|gcm256|ccm|chacha
  *                     -m send|more|sendfile|splice|ctrl|eor
  *                     [-n total] [-s chunk] [-L max_payload_len]
+ *                     [-q byte: initial rec_seq filled with it]
  * Exit 0 on success; a diagnostic on stderr otherwise.
  */
 #define _GNU_SOURCE
@@ -331,7 +332,8 @@ int main(int argc, char **argv)
 	int o, l, s, t, st;
 	pid_t pid;
 
-	while ((o = getopt(argc, argv, "V:c:m:n:s:L:")) != -1) {
+	memcpy(seq0, "\x00\x00\x00\x00\x00\x00\x01\x00", 8);
+	while ((o = getopt(argc, argv, "V:c:m:n:s:L:q:")) != -1) {
 		switch (o) {
 		case 'V': ver13 = atoi(optarg) == 13; break;
 		case 'c': c = optarg; break;
@@ -339,6 +341,7 @@ int main(int argc, char **argv)
 		case 'n': total = strtoul(optarg, NULL, 0); break;
 		case 's': chunk = strtoul(optarg, NULL, 0); break;
 		case 'L': maxlen = atoi(optarg); break;
+		case 'q': memset(seq0, strtoul(optarg, NULL, 0), 8); break;
 		default: die("bad option");
 		}
 	}
@@ -354,7 +357,6 @@ int main(int argc, char **argv)
 	for (o = 0; o < 12; o++)
 		iv[o] = 0xa0 + o;
 	memcpy(salt, "\x01\x02\x03\x04", 4);
-	memcpy(seq0, "\x00\x00\x00\x00\x00\x00\x01\x00", 8);
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	l = socket(AF_INET, SOCK_STREAM, 0);
