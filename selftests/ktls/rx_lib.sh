@@ -43,18 +43,28 @@ rx_selected() {
 	return 1
 }
 
-# rx_case CASE VARIANT [TIMEOUT]
+# rx_case CASE [TIMEOUT]: run CASE for every variant (one process, a
+# child per variant), one TAP line per CASE.VARIANT selected by the filter.
 rx_case() {
-	local name=$1.$2 out rc
-	rx_selected "$name" || return 0
-	out=$(timeout "${3:-120}" "$RX_TEST" "$1" "$2" 2>&1)
-	rc=$?
-	case $rc in
-	0) tap_ok "$name" ;;
-	4) tap_skip "$name" "${out:-not applicable}" ;;
-	*) tap_fail "$name" "exit $rc"
-	   printf '%s\n' "$out" | tail -n 20 | tap_diag ;;
-	esac
+	local c=$1 out name rc v any=
+	for v in $RX_VARIANTS; do
+		rx_selected "$c.$v" && any=1
+	done
+	[ -n "$any" ] || return 0
+	out=$(timeout "${2:-300}" "$RX_TEST" "$c" all 2>&1)
+	for v in $RX_VARIANTS; do
+		name=$c.$v
+		rx_selected "$name" || continue
+		rc=$(awk -v n="$name" '$1 == "RESULT" && $2 == n {print $3}' <<<"$out")
+		case ${rc:-none} in
+		0) tap_ok "$name" ;;
+		4) tap_skip "$name" "not applicable or cipher missing" ;;
+		none) tap_fail "$name" "no result (timeout or crash)"
+		      printf '%s\n' "$out" | tail -n 10 | tap_diag ;;
+		*) tap_fail "$name" "exit $rc"
+		   grep -F "FAIL $c:" <<<"$out" | head -n 5 | tap_diag ;;
+		esac
+	done
 }
 
 # After the cases: no socket may still hold the module.

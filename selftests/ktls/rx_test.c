@@ -6,7 +6,9 @@
  * receive path is tested on its own, with exact control over every byte of
  * every record (bad headers, bad tags, TLS 1.3 padding, KeyUpdate...).
  *
- *   rx_test CASE [VARIANT]      exit 0 = pass, 1 = fail, 4 = skip
+ *   rx_test CASE [VARIANT|all]  each variant runs in a child and prints
+ *                               "RESULT CASE.VARIANT RC" (0 pass, 4 skip,
+ *                               else fail); exit status: worst RC
  *   rx_test list                print the case names
  * VARIANT: 12gcm 12gcm256 12ccm 12chacha 13gcm 13gcm256 13chacha 13ccm
  */
@@ -835,10 +837,35 @@ static const struct tcase cases[] = {
 	{ "nopad", t_nopad }, { "prequeue", t_prequeue },
 };
 
+/* Run @tc for one variant in a child; report "RESULT case.variant rc". */
+static int run_one(const struct tcase *tc, const struct var *v)
+{
+	int status, rc;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		case_name = tc->name;
+		tc->fn(v);
+		exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		rc = 1;
+	else if (WIFEXITED(status))
+		rc = WEXITSTATUS(status);
+	else
+		rc = 128 + WTERMSIG(status);
+	printf("RESULT %s.%s %d\n", tc->name, v->name, rc);
+	fflush(stdout);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	const char *vname = argc > 2 ? argv[2] : "12gcm";
+	const char *vname = argc > 2 ? argv[2] : "all";
 	unsigned int i, j;
+	int worst = -1, rc;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2 || !strcmp(argv[1], "list")) {
@@ -846,18 +873,23 @@ int main(int argc, char **argv)
 			printf("%s\n", cases[i].name);
 		return 0;
 	}
-	case_name = argv[1];
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (strcmp(cases[i].name, argv[1]))
 			continue;
 		for (j = 0; j < sizeof(vars) / sizeof(vars[0]); j++) {
-			if (!strcmp(vars[j].name, vname)) {
-				cases[i].fn(&vars[j]);
-				return 0;
-			}
+			if (strcmp(vname, "all") && strcmp(vars[j].name, vname))
+				continue;
+			rc = run_one(&cases[i], &vars[j]);
+			if (rc != SKIP_RC && rc > worst)
+				worst = rc;
+			if (rc == SKIP_RC && worst < 0)
+				worst = SKIP_RC;
 		}
-		fprintf(stderr, "unknown variant %s\n", vname);
-		return 2;
+		if (worst == -1) {
+			fprintf(stderr, "unknown variant %s\n", vname);
+			return 2;
+		}
+		return worst == SKIP_RC ? SKIP_RC : worst;
 	}
 	fprintf(stderr, "unknown case %s\n", argv[1]);
 	return 2;
