@@ -85,6 +85,15 @@ fi
 
 # ---- ktls.ko ----
 tap_check "insmod ktls.ko" insmod $KO
+dmesg -C
+if modprobe tls 2>/dev/null; then
+	tap_fail "kernel refuses tls.ko while ktls.ko is loaded"
+else
+	tap_ok "kernel refuses tls.ko while ktls.ko is loaded"
+fi
+dmesg | grep -q "duplicate symbol tls_get_record (owned by ktls)" &&
+	tap_ok "refusal: duplicate symbol owned by ktls" ||
+	tap_fail "refusal: duplicate symbol owned by ktls" "$(dmesg | tail -3)"
 
 names=$(awk '{ printf "%s ", $1 }' /proc/net/tls_stat)
 want="TlsCurrTxSw TlsCurrRxSw TlsCurrTxDevice TlsCurrRxDevice TlsTxSw TlsRxSw TlsTxDevice TlsRxDevice TlsDecryptError TlsRxDeviceResync TlsDecryptRetry TlsRxNoPadViolation TlsRxRekeyOk TlsRxRekeyError TlsTxRekeyOk TlsTxRekeyError TlsRxRekeyReceived "
