@@ -152,6 +152,7 @@ struct tlssim_l4 {
 	u16 payload;		/* first byte after the TCP/UDP header */
 	u16 end;		/* end of the IP datagram */
 };
+
 bool tlssim_parse_l4(const u8 *frame, unsigned int len, struct tlssim_l4 *l4);
 void tlssim_wire_init(struct tlssim_dev *sd);
 void tlssim_wire_start(struct tlssim_dev *sd);
@@ -166,6 +167,7 @@ enum tlssim_xdp_res {
 	TLSSIM_XDP_CONSUMED,	/* the skb is gone (dropped, sent, redirected) */
 	TLSSIM_XDP_REDIRECTED,	/* consumed; xdp_do_flush() needed */
 };
+
 int tlssim_xdp_init(struct tlssim_dev *sd);
 void tlssim_xdp_uninit(struct tlssim_dev *sd);
 enum tlssim_xdp_res tlssim_xdp_rx(struct tlssim_dev *sd, struct bpf_prog *prog,

@@ -159,11 +159,13 @@ static int tlssim_newlink(struct net *src_net, struct net_device *dev,
 			return -ENODEV;
 		}
 		if (!tlssim_is_tlssim(other)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK], "tlssim: link is not a tlssim device");
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],
+					    "tlssim: link is not a tlssim device");
 			return -EINVAL;
 		}
 		if (rtnl_dereference(tlssim_priv(other)->peer)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK], "tlssim: link device is already paired");
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_LINK],
+					    "tlssim: link device is already paired");
 			return -EBUSY;
 		}
 	}

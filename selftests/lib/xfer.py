@@ -6,7 +6,7 @@
       accept one connection, read to EOF, print "bytes=N sha256=HEX"
   xfer.py send --host H --port P --bytes N [--seed S] [--chunk C] [--timeout S]
       connect (retrying until the receiver listens), send N pseudo-random
-      bytes generated from SEED, shut down, print "bytes=N sha256=HEX"
+      bytes derived from SEED, shut down, print "bytes=N sha256=HEX"
 
 Both sides hash exactly the bytes they moved, so a test compares the two
 lines.  --ready FILE is created once the receiver listens.  A transfer that
@@ -64,17 +64,30 @@ def connect(args):
             time.sleep(0.1)
 
 
+# The stream is a 1 MiB pseudo-random pool (from --seed) read at a
+# different offset for every chunk: cheap to produce under emulation, and
+# no chunk equals its neighbours, so lost, repeated or misplaced data
+# changes the hash.
+POOL = 1 << 20
+STRIDE = 4099
+
+
 def do_send(args):
     rng = random.Random(args.seed)
+    pool = rng.randbytes(POOL + args.chunk)
+    view = memoryview(pool)
     s = connect(args)
     h = hashlib.sha256()
     left = args.bytes
+    k = 0
     while left > 0:
         n = min(args.chunk, left)
-        data = rng.randbytes(n)
+        off = (k * STRIDE) % POOL
+        data = view[off:off + n]
         h.update(data)
         s.sendall(data)
         left -= n
+        k += 1
     s.shutdown(socket.SHUT_WR)
     # Wait for the receiver to close: every byte was taken off the socket.
     s.recv(1)
