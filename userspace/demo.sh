@@ -9,7 +9,7 @@
 # parses the records.  Shows the negotiated version/cipher, which side
 # encrypted in the kernel, bytes and throughput, the SHA-256 check of every
 # byte, the socket as 'ss -tie' sees it, and /proc/net/tls_stat before and
-# after.  DEMO_BYTES sets the payload per direction (default 32M).
+# after.  DEMO_BYTES sets the payload per direction (default 16M).
 #
 # Exit status: non-zero when a session on the kernel's tls.ko fails, or
 # on ktls.ko when DEMO_STRICT=1 (ktls.ko is still maturing).
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.." || exit 1
 . selftests/lib/provider.sh
 . selftests/interop/lib.sh
 
-BYTES=${DEMO_BYTES:-32M}
+BYTES=${DEMO_BYTES:-16M}
 WORK=${DEMO_WORK:-/tmp/ktls-demo}
 TOOL=userspace/ktls_interop
 PORT=4433
