@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tlssim acceptance 5, against tls.ko: live offloaded flows survive or die
+# cleanly when the device goes away.  The kernel's NETDEV_DOWN handling
+# (tls_device_down) must call tls_dev_del for every context; no WARN (the
+# guest runs with panic_on_warn), no leaked context (the module's live
+# context count returns to 0) and the module unloads.
+#  - ip link set down/up under a flow: the flow continues in software and
+#    stays byte-exact;
+#  - ip link del, ip netns del, rmmod under live flows.
+cd "$(dirname "$0")/../.." || exit 1
+. selftests/lib/tap.sh
+. selftests/tlssim/tls_lib.sh
+
+BYTES=${TLSSIM_SMALL_BYTES:-2097152}
+LONG=$((1 << 30))
+
+tls_modules || { tap_fail "load tls, gf128mul, tlssim"; tap_done; }
+tls_tool_path || { tap_fail "build tls_tool"; tap_done; }
+
+# start_long PORT: a flow that outlives what the test does to it
+start_long() {
+	tls_xfer_bg "$1" "$LONG" "" ""
+	tls_wait_live_ctx 4 || tap_fail "long flow offloaded" "live $(tls_live_ctx)"
+}
+
+stop_long() {
+	kill "$XFER_CPID" "$XFER_SPID" 2>/dev/null
+	wait "$XFER_CPID" "$XFER_SPID" 2>/dev/null
+}
+
+# 1. down/up: the flow falls back to software and completes
+tls_pair || { tap_fail "pair"; tap_done; }
+del0=$(tls_ctr $NS1 tsa tx_tls_del)
+tls_xfer_bg 5000 "$BYTES" "" ""
+tls_wait_live_ctx 4
+tls_expect "down/up: flow offloaded on both ends" 4 "$(tls_live_ctx)"
+ip -n $NS1 link set tsa down
+tls_expect "down: the kernel deleted tsa's contexts (tsb keeps its two)" 2 \
+	"$(tls_live_ctx)"
+tls_expect "down: tx_tls_del on tsa" $((del0 + 1)) "$(tls_ctr $NS1 tsa tx_tls_del)"
+sleep 1
+ip -n $NS1 link set tsa up
+if tls_xfer_wait; then
+	tap_ok "down/up: flow finished byte-exact in software"
+else
+	tap_fail "down/up: flow finished byte-exact in software"
+fi
+tls_expect "down/up: TlsCurrTxDevice back to 0" 0 "$(tls_pstat $NS1 TlsCurrTxDevice)"
+tls_unpair
+
+# 2. ip link del under a live flow
+tls_pair || { tap_fail "pair"; tap_done; }
+start_long 5001
+ip -n $NS1 link del tsa && tap_ok "link del under live flows" || tap_fail "link del"
+tls_expect "link del: no live contexts" 0 "$(tls_live_ctx)"
+stop_long
+tls_unpair
+
+# 3. ip netns del under a live flow: the namespaces die when the last
+# process in them exits, then cleanup_net unregisters the devices
+tls_pair || { tap_fail "pair"; tap_done; }
+start_long 5002
+ip netns del $NS1 && ip netns del $NS2 && tap_ok "netns del under live flows" ||
+	tap_fail "netns del"
+stop_long
+tls_wait_live_ctx 0
+tls_expect "netns del: no live contexts" 0 "$(tls_live_ctx)"
+for i in $(seq 1 50); do
+	[ -z "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)" ] && break
+	sleep 0.2
+done
+tls_expect "netns del: devices gone" "" "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)"
+
+# 4. rmmod under a live flow
+tls_pair || { tap_fail "pair"; tap_done; }
+start_long 5003
+tls_expect "rmmod: contexts live before" 4 "$(tls_live_ctx)"
+if rmmod tlssim; then
+	tap_ok "rmmod tlssim under live flows"
+else
+	tap_fail "rmmod tlssim under live flows"
+fi
+tls_expect "rmmod: module gone" 0 "$(grep -c '^tlssim ' /proc/modules)"
+stop_long
+tls_unpair
+tls_expect "tls_stat TlsCurrTxDevice back to 0 after the sockets closed" 0 \
+	"$(awk '$1 == "TlsCurrTxDevice" { print $2 }' /proc/net/tls_stat)"
+
+# and it loads again, and works
+tls_modules && tls_pair && tls_xfer 5004 1048576 "" "" && tap_ok "reload and transfer" ||
+	tap_fail "reload and transfer"
+tls_unpair
+tls_wait_live_ctx 0
+rmmod tlssim && tap_ok "final rmmod" || tap_fail "final rmmod"
+tap_done
