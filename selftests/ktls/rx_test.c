@@ -723,12 +723,12 @@ static void bigxfer(const struct var *v, int rcvbuf, size_t total)
 
 static void t_bigxfer(const struct var *v)
 {
-	bigxfer(v, 0, 32 << 20);
+	bigxfer(v, 0, 12 << 20);
 }
 
 static void t_copymode(const struct var *v)
 {
-	bigxfer(v, 4096, 4 << 20);
+	bigxfer(v, 4096, 2 << 20);
 }
 
 /* TLS 1.3 KeyUpdate: delivered, then EKEYEXPIRED and no POLLIN until TLS_RX. */
