@@ -25,7 +25,11 @@ int ktls_rx_sw_init(struct sock *sk, struct tls_context *ctx,
 /* Close path, under lock_sock: stop the parser and restore callbacks. */
 void ktls_rx_sw_release(struct sock *sk, struct tls_context *ctx);
 
-/* Free RX state (keys zeroed); may run after the socket is gone. */
+/*
+ * Free RX state (keys zeroed); may run after the socket is gone. Must be
+ * called in process context WITHOUT the socket lock: it waits for the
+ * parser's work item, which takes lock_sock.
+ */
 void ktls_rx_sw_free(struct tls_context *ctx);
 
 int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
