@@ -288,6 +288,11 @@ static void tlssim_tls_dev_del(struct net_device *netdev, struct tls_context *tc
 	t->nctx[dir]--;
 	spin_unlock_bh(&t->lock);
 
+	/* no packet path may start a resync request from now on */
+	spin_lock_bh(&c->lock);
+	c->dead = true;
+	spin_unlock_bh(&c->lock);
+
 	if (dir == TLS_OFFLOAD_CTX_DIR_RX && c->async_mode) {
 		struct tls_offload_context_rx *orx = tls_offload_ctx_rx(tctx);
 

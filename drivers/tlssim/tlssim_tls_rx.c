@@ -16,7 +16,7 @@
  * marked only if the device verified its tag.  The same holds for frames
  * holding bytes the device only tracked (while resynchronising): they
  * stay unmarked and untouched.  Frames whose L4 checksum did not verify
- * are not looked at at all (TCP drops them; the retransmission arrives
+ * are never looked at (TCP drops them; the retransmission arrives
  * in order and the stream continues).
  *
  * Synchronisation: the device follows record boundaries by TCP sequence.
