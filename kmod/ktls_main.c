@@ -41,6 +41,7 @@ enum {
  * acquire/release on the saved base pointer, builders hold the mutex.
  */
 static struct proto ktls_prots[KTLS_NUM_PROTS][TLS_NUM_CONFIG][TLS_NUM_CONFIG];
+/* not const: filled from the base TCP ops at run time */
 static struct proto_ops ktls_ops[KTLS_NUM_PROTS][TLS_NUM_CONFIG][TLS_NUM_CONFIG];
 static const struct proto *ktls_saved_prot[KTLS_NUM_PROTS];
 static DEFINE_MUTEX(ktls_prot_mutex);
@@ -220,6 +221,7 @@ static void ktls_build_proto(struct sock *sk)
 	const struct proto *prot = READ_ONCE(sk->sk_prot);
 	int v = ktls_ip_ver(sk);
 
+	/* acquire: pairs with the release below, tables are complete */
 	if (likely(prot == smp_load_acquire(&ktls_saved_prot[v])))
 		return;
 
@@ -227,6 +229,7 @@ static void ktls_build_proto(struct sock *sk)
 	if (prot != ktls_saved_prot[v]) {
 		ktls_build_protos(ktls_prots[v], prot);
 		ktls_build_ops(ktls_ops[v], sk->sk_socket->ops);
+		/* release: publish the tables before the fast-path check */
 		smp_store_release(&ktls_saved_prot[v], prot);
 	}
 	mutex_unlock(&ktls_prot_mutex);
@@ -237,6 +240,7 @@ static int ktls_ulp_init(struct sock *sk)
 	struct tls_context *ctx;
 	int rc = 0;
 
+	/* acquire: pairs with ktls_init(), per-netns stats are registered */
 	if (!smp_load_acquire(&ktls_ready))
 		return -EAGAIN;
 
@@ -339,6 +343,7 @@ static int __init ktls_init(void)
 		return err;
 	}
 
+	/* release: everything above is visible to ktls_ulp_init() */
 	smp_store_release(&ktls_ready, true);
 	return 0;
 }
