@@ -18,7 +18,7 @@ export KVER KDIR O
 # Module directories: each one is a separate Kbuild run, so that tlssim.ko
 # records the symbol CRCs of the kernel's own Module.symvers (abi-notes.md).
 MODDIRS := $(patsubst %/Kbuild,%,$(wildcard kmod/Kbuild drivers/*/Kbuild))
-SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile))
+SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile selftests/Makefile))
 
 .PHONY: all modules $(MODDIRS) $(SUBDIRS) deps deps-check kernel conformance check demo \
 	bench lint vm-shell clean
