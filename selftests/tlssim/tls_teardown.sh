@@ -12,7 +12,6 @@ cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 . selftests/tlssim/tls_lib.sh
 
-BYTES=${TLSSIM_SMALL_BYTES:-2097152}
 LONG=$((1 << 30))
 DOWNUP_BYTES=${TLSSIM_DOWNUP_BYTES:-12582912}
 
