@@ -196,7 +196,9 @@ meta quick "$QUICK"
 meta rounds "$ROUNDS"
 meta secs "$SECS"
 meta host "$(cat /proc/sys/kernel/hostname)"
-meta ktls_commit "$(git -C "$top" log -1 --format=%h -- kmod 2>/dev/null)"
+# HEAD only: a path-limited git log walks history over 9p for a minute
+meta repo_commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null)"
+meta ktls_ko "$(stat -c '%y %s bytes' kmod/ktls.ko 2>/dev/null || echo missing)"
 meta crypto_modules "$(grep -oE '^(aesni_intel|ghash_clmulni_intel|chacha_x86_64|poly1305_x86_64) ' /proc/modules | tr -d ' ' | tr '\n' ' ')"
 plan() {
 	local t v c s first=1
