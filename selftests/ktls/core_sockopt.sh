@@ -10,11 +10,15 @@ cd "$(dirname "$0")/../.."
 . selftests/lib/tap.sh
 
 RUNDIR=${RUNDIR:-$(mktemp -d)}
-BIN=$RUNDIR/core_sockopt
 KO=kmod/ktls.ko
 
-gcc -O2 -Wall -o "$BIN" selftests/ktls/core_sockopt.c || {
-	tap_fail "build core_sockopt"; tap_done; }
+# host-built copy (selftests/Makefile) unless missing or stale
+BIN=${O:-$PWD/build}/ktls/core_sockopt
+if [ ! -x "$BIN" ] || [ selftests/ktls/core_sockopt.c -nt "$BIN" ]; then
+	BIN=$RUNDIR/core_sockopt
+	gcc -O2 -Wall -o "$BIN" selftests/ktls/core_sockopt.c || {
+		tap_fail "build core_sockopt"; tap_done; }
+fi
 
 # TAP lines of a C test program -> our TAP stream (prefixed)
 run_prog() {
