@@ -56,7 +56,6 @@ demo: all kernel
 
 # One guest boot, providers alternated (bench/README.md). QUICK=1: < 5 min.
 bench: all kernel
-	$(MAKE) -C userspace/bench
 	selftests/vm/vm-run --name bench --timeout $(if $(QUICK),900,2400) --mem 4096 \
 		-- env QUICK=$(if $(QUICK),1,0) bench/run.sh
 	@echo "reproduce: make bench$(if $(QUICK), QUICK=1) (results in $(O)/bench/)"
