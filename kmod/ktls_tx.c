@@ -387,9 +387,10 @@ void ktls_tx_sw_cancel_work(struct tls_context *ctx)
 }
 
 /*
- * Close, socket locked. Like tls.ko: records already closed are pushed
- * with the flags of the send that closed them, the open (MSG_MORE) record
- * is dropped, and whatever TCP did not take is freed.
+ * Close, socket locked. Like tls.ko: records already closed are pushed,
+ * the open (MSG_MORE) record is dropped, and whatever TCP did not take is
+ * freed. Unlike tls.ko the push never blocks, so close cannot hang on a
+ * peer that stopped reading.
  */
 void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx)
 {
@@ -397,7 +398,7 @@ void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx)
 	struct ktls_tx_rec *rec, *tmp;
 
 	if (!sk->sk_err)
-		ktls_tx_push(sk, ctx, -1);
+		ktls_tx_push(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 	list_for_each_entry_safe(rec, tmp, &txc->tx_list, list) {
 		list_del(&rec->list);
