@@ -40,7 +40,7 @@
 #include "tlssim_tls_priv.h"
 
 /* stack did not answer within this many tracked records: ask again */
-#define TLSSIM_RESYNC_RETRY_RECORDS	4
+#define TLSSIM_RESYNC_RETRY_RECORDS	512
 
 void tlssim_rx_ctx_init(struct tlssim_ctx *c, u32 start_seq)
 {
@@ -135,7 +135,14 @@ static void rx_track(struct tlssim_ctx *c, u8 *data, u32 len)
 		return;
 	}
 	c->req_records += res.headers;
-	if (c->req_records > TLSSIM_RESYNC_RETRY_RECORDS && res.headers) {
+	/*
+	 * The stack parses headers only as the application reads, so it may
+	 * be many records behind the device: the request is stale only once
+	 * the reader is past the header (or after very many records).
+	 */
+	if (res.headers &&
+	    (after(READ_ONCE(tcp_sk(c->sk)->copied_seq), c->req_seq) ||
+	     c->req_records > TLSSIM_RESYNC_RETRY_RECORDS)) {
 		/*
 		 * The stack passed the header before the request reached it
 		 * (or it was no header): ask about the newest header, which
