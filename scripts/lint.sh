@@ -21,9 +21,13 @@ fi
 
 files=$(git ls-files 'kmod/*.[ch]' 'drivers/*.[ch]' 'selftests/vm/testmod/*.c')
 echo "== checkpatch ($(echo "$files" | wc -w) files)"
+# CONST_STRUCT: ktls.ko, like net/tls, builds its proto_ops tables at run
+# time from TCP's own, so they cannot be const.
+# MACRO_ARG_REUSE: the cipher table macro passes a type name, which has no
+# side effects, to sizeof/offsetof several times.
 # shellcheck disable=SC2086
 if ! "$lint/scripts/checkpatch.pl" --no-tree --quiet --strict \
-	--ignore FILE_PATH_CHANGES -f $files; then
+	--ignore FILE_PATH_CHANGES,CONST_STRUCT,MACRO_ARG_REUSE -f $files; then
 	rc=1
 fi
 

@@ -90,18 +90,16 @@ void tlssim_flow_from_sk(struct sock *sk, bool rx, struct tlssim_flow *f)
 	struct in6_addr local, remote;
 
 	memset(f, 0, sizeof(*f));
+	addr_from_v4(&local, inet->inet_rcv_saddr);
+	addr_from_v4(&remote, inet->inet_daddr);
+	f->family = AF_INET;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
 		local = sk->sk_v6_rcv_saddr;
 		remote = sk->sk_v6_daddr;
 		f->family = AF_INET6;
-	} else
-#endif
-	{
-		addr_from_v4(&local, inet->inet_rcv_saddr);
-		addr_from_v4(&remote, inet->inet_daddr);
-		f->family = AF_INET;
 	}
+#endif
 	if (rx) {
 		f->saddr = remote;
 		f->daddr = local;

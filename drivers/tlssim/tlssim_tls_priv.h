@@ -64,7 +64,7 @@ enum tlssim_tls_stat {
 
 struct tlssim_tls {
 	struct net_device *netdev;
-	spinlock_t lock;
+	spinlock_t lock;		/* ctxs, rx_hash, nctx (see top) */
 	struct list_head ctxs;
 	struct hlist_head rx_hash[1 << TLSSIM_RX_HASH_BITS];
 	unsigned int nctx[2];		/* live contexts per direction */
@@ -117,7 +117,7 @@ struct tlssim_ctx {
 	struct list_head list;
 	struct hlist_node hnode;
 	struct rcu_head rcu;
-	spinlock_t lock;
+	spinlock_t lock;		/* stream state below (see top) */
 	enum tls_offload_ctx_dir dir;
 	bool dead;
 	struct sock *sk;

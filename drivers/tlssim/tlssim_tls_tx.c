@@ -225,7 +225,7 @@ struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
 	switch (verdict) {
 	case TX_SEND:
 		tlssim_tstat_add(t, TSS_TX_ENC_PKTS,
-				skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1);
+				 skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1);
 		tlssim_tstat_add(t, TSS_TX_ENC_BYTES, len);
 		/* what leaves is ciphertext; the bit must not reach the peer */
 		nskb->decrypted = 0;
