@@ -50,9 +50,10 @@ fi
 pass=0 xfail=0 bad=0 new=0
 declare -A seen
 while read -r line; do
-	case $line in
-	"ok "*) st=pass; name=$(awk '{print $3}' <<<"$line") ;;
-	"not ok "*) st=fail; name=$(awk '{print $4}' <<<"$line") ;;
+	read -r w1 w2 w3 w4 _ <<<"$line"
+	case $w1 in
+	ok) st=pass; name=$w3 ;;
+	not) st=fail; name=$w4 ;;
 	*) continue ;;
 	esac
 	seen[$name]=1
