@@ -41,65 +41,81 @@ static int ktls_case_selected(const char *filter, const char *name)
 	return hit;
 }
 
-static void ktls_case_name(char *buf, size_t len,
-			   struct __fixture_metadata *f,
-			   struct __fixture_variant_metadata *v,
-			   struct __test_metadata *t)
+/* What to do with each selected case: count it, list it, or run it. */
+struct ktls_walk {
+	const char *filter;
+	int list_only;
+	int run;
+	const char *slow;
+	int min_timeout;
+	struct __test_results *results;
+	unsigned int count, passed;
+};
+
+static void ktls_visit(struct ktls_walk *w, struct __fixture_metadata *f,
+		       struct __fixture_variant_metadata *v,
+		       struct __test_metadata *t)
 {
-	snprintf(buf, len, "%s%s%s.%s", f->name, v->name[0] ? "." : "",
-		 v->name, t->name);
+	char name[512];
+
+	snprintf(name, sizeof(name), "%s%s%s.%s", f->name,
+		 v->name[0] ? "." : "", v->name, t->name);
+	if (!ktls_case_selected(w->filter, name))
+		return;
+	w->count++;
+	if (w->list_only)
+		printf("%s\n", name);
+	if (!w->run)
+		return;
+	if (ktls_case_selected(w->slow, name) && t->timeout < w->min_timeout)
+		t->timeout = w->min_timeout;
+	t->results = w->results;
+	__run_test(f, v, t);
+	t->results = NULL;
+	w->passed += !!t->passed;
+}
+
+/* Every case of every fixture variant, in the harness's own order. */
+static void ktls_walk(struct ktls_walk *w)
+{
+	struct __fixture_variant_metadata no_variant = { .name = "", };
+	struct __fixture_variant_metadata *v;
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+
+	for (f = __fixture_list; f; f = f->next)
+		for (v = f->variant ?: &no_variant; v; v = v->next)
+			for (t = f->tests; t; t = t->next)
+				ktls_visit(w, f, v, t);
 }
 
 int main(int argc, char **argv)
 {
-	struct __fixture_variant_metadata no_variant = { .name = "", };
-	const char *filter = getenv("KTLS_FILTER");
-	struct __fixture_variant_metadata *v;
-	struct __fixture_metadata *f;
-	struct __test_results *results;
-	struct __test_metadata *t;
-	unsigned int count = 0, passed = 0;
-	char name[512];
-	int list_only = argc > 1 && !strcmp(argv[1], "-l");
 	const char *tmo_env = getenv("KTLS_CASE_TIMEOUT");
-	const char *slow = getenv("KTLS_SLOW_CASES") ?: "*mutliproc*";
-	int min_timeout = tmo_env ? atoi(tmo_env) : 180;
+	struct ktls_walk w = {
+		.filter = getenv("KTLS_FILTER"),
+		.list_only = argc > 1 && !strcmp(argv[1], "-l"),
+		.slow = getenv("KTLS_SLOW_CASES") ?: "*mutliproc*",
+		.min_timeout = tmo_env ? atoi(tmo_env) : 180,
+	};
+	unsigned int count;
 
-	for (f = __fixture_list; f; f = f->next)
-		for (v = f->variant ?: &no_variant; v; v = v->next)
-			for (t = f->tests; t; t = t->next) {
-				ktls_case_name(name, sizeof(name), f, v, t);
-				if (!ktls_case_selected(filter, name))
-					continue;
-				if (list_only)
-					printf("%s\n", name);
-				count++;
-			}
-	if (list_only)
+	/* First pass counts the selected cases for the TAP plan. */
+	ktls_walk(&w);
+	if (w.list_only)
 		return 0;
 
-	results = mmap(NULL, sizeof(*results), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (results == MAP_FAILED)
+	w.results = mmap(NULL, sizeof(*w.results), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (w.results == MAP_FAILED)
 		return KSFT_FAIL;
-
+	count = w.count;
+	w.count = 0;
+	w.run = 1;
 	ksft_print_header();
 	ksft_set_plan(count);
-	for (f = __fixture_list; f; f = f->next)
-		for (v = f->variant ?: &no_variant; v; v = v->next)
-			for (t = f->tests; t; t = t->next) {
-				ktls_case_name(name, sizeof(name), f, v, t);
-				if (!ktls_case_selected(filter, name))
-					continue;
-				if (ktls_case_selected(slow, name) &&
-				    t->timeout < min_timeout)
-					t->timeout = min_timeout;
-				t->results = results;
-				__run_test(f, v, t);
-				t->results = NULL;
-				passed += !!t->passed;
-			}
-	munmap(results, sizeof(*results));
-	ksft_print_msg("%u / %u selected tests passed\n", passed, count);
-	return passed == count ? KSFT_PASS : KSFT_FAIL;
+	ktls_walk(&w);
+	munmap(w.results, sizeof(*w.results));
+	ksft_print_msg("%u / %u selected tests passed\n", w.passed, count);
+	return w.passed == count ? KSFT_PASS : KSFT_FAIL;
 }
