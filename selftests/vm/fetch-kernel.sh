@@ -24,11 +24,12 @@ if [ -z "$deb" ]; then
 	deb=$(ls "$cache"/linux-image-"$KVER"_*.deb | head -n 1)
 fi
 
-rm -rf "$dest.tmp"
-mkdir -p "$dest.tmp"
-dpkg-deb -x "$deb" "$dest.tmp"
-depmod -b "$dest.tmp" "$KVER"
+tmp=$dest.tmp.$$
+rm -rf "$tmp"
+mkdir -p "$tmp"
+dpkg-deb -x "$deb" "$tmp"
+depmod -b "$tmp" "$KVER"
 rm -rf "$dest"
-mv "$dest.tmp" "$dest"
+mv "$tmp" "$dest"
 touch "$stamp"
 echo "fetch-kernel: $dest ready"

@@ -34,6 +34,6 @@ done | awk '!seen[$0]++' | while read -r ko; do
 done
 
 mkdir -p "$(dirname "$out")"
-(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
-mv "$out.tmp" "$out"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 echo "mkinitramfs: $out"
