@@ -10,6 +10,8 @@ cd "$top" || exit 1
 . selftests/lib/tap.sh
 vm=selftests/vm/vm-run
 O=${O:-$top/build}
+KVER=${KVER:-$(scripts/kver.sh)}
+KDIR=${KDIR:-/lib/modules/$KVER/build}
 export VM_QUIET=1
 
 expect_rc() {
@@ -62,5 +64,24 @@ fi
 grep -q 'TIMEOUT' "$O/vm/selftest.out" &&
 	tap_ok "the timeout is reported with a clear message" ||
 	tap_fail "the timeout is reported with a clear message"
+
+# Regression: guests started at once on a new build folder raced on the
+# initramfs, and a folder under /tmp was hidden by the guest's empty /tmp.
+fresh=$(mktemp -d /tmp/vm-selftest.XXXXXX)
+mkdir -p "$fresh/kernel"
+cp -al "$O/kernel/$KVER" "$fresh/kernel/$KVER"
+for i in 1 2; do
+	O=$fresh $vm --name par$i -- sh -c "test -f \$RUNDIR/cmd" \
+		>"$fresh/par$i.out" 2>&1 &
+done
+fails=0
+for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done
+if [ "$fails" -eq 0 ]; then
+	tap_ok "two guests start at once on a new build folder under /tmp"
+else
+	tap_fail "two guests start at once on a new build folder under /tmp" \
+		"$(cat "$fresh"/par*.out | tail -n 20)"
+fi
+rm -rf "$fresh"
 
 tap_done
