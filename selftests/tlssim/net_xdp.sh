@@ -43,10 +43,19 @@ ip netns add nsc
 ip -n nsb link add tc index 100 type tlssim
 ip -n nsb link add td link tc type tlssim
 ip -n nsb link set td netns nsc
+# Neither end has an address, and without IPv6 their stacks send nothing
+# (no DAD, router solicitation or MLD report) that would add to the exact
+# frame counts below.
+ip netns exec nsb sysctl -qw net.ipv6.conf.tc.disable_ipv6=1
+ip netns exec nsc sysctl -qw net.ipv6.conf.td.disable_ipv6=1
 ip -n nsb link set tc up
 ip -n nsc link set td up
 tap_check "warm-up ping (neighbours resolved)" \
 	ip netns exec nsa $PING -c 2 -W 5 10.77.0.2
+q0=$(tlssim_stat td rx_wire_frames nsc)
+sleep 2
+tap_check "tc's stack sends nothing of its own to td" \
+	test "$(delta td nsc rx_wire_frames "$q0")" = 0
 
 # PASS
 tap_check "attach native PASS program" attach 1
