@@ -7,13 +7,18 @@
  *   ktls  kernel TLS (TCP_ULP "tls", TLS_TX / TLS_RX); the kernel picks
  *         device offload or software, the test checks which via tls_stat;
  *   raw   userspace AES-GCM (OpenSSL EVP) over a plain TCP stream: an
- *         independent implementation that also sees the exact wire bytes.
+ *         independent implementation that also sees the exact wire bytes;
+ *   plain no TLS at all (the control run of the wire capture test).
  * Every byte of the stream is a function of (seed, offset), so the
  * receiver checks each byte; a raw receiver additionally checks that no
- * 32-byte plaintext window appears on the wire.
+ * 32-byte plaintext window appears on the wire.  With -M the stream also
+ * carries the 8-byte marker TLSSIM_MARKER at every 64-byte boundary, so
+ * any wire frame carrying 71 or more plaintext bytes contains it (the XDP
+ * capture test looks for it in wire frames).
  *
  * usage: tls_tool -l|-C ADDR -p PORT [-6] [-k 128|256] [-n BYTES]
- *                 [-T ktls|raw|off] [-R ktls|raw|off] [-s SEED] [-t SECS]
+ *                 [-T MODE] [-R MODE] [-s SEED] [-t SECS] [-M]
+ * MODE: ktls, raw, plain or off.
  * -T/-R: how this end sends/receives; "off" skips that direction.
  * Prints "tls_tool: sent N received N" and exits 0 when byte-exact.
  */
@@ -37,7 +42,10 @@
 #define SOL_TLS 282
 #endif
 
-enum mode { M_OFF, M_KTLS, M_RAW };
+enum mode { M_OFF, M_KTLS, M_RAW, M_PLAIN };
+
+#define TLSSIM_MARKER		"TlSsImPt"
+#define MARKER_EVERY		64
 
 struct dirkeys {
 	unsigned char key[32];
@@ -49,6 +57,7 @@ struct dirkeys {
 static int keybits = 128;
 static unsigned long long nbytes = 1 << 20;
 static unsigned long long seed = 1;
+static int marker;
 static int sock_fd;
 
 static void die(const char *what)
@@ -88,7 +97,10 @@ static void fill(uint64_t s, unsigned long long off, unsigned char *buf, size_t 
 	for (i = 0; i < len; i++, off++) {
 		uint64_t v = mix(s ^ (off >> 3));
 
-		buf[i] = v >> ((off & 7) * 8);
+		if (marker && off % MARKER_EVERY < 8)
+			buf[i] = TLSSIM_MARKER[off % MARKER_EVERY];
+		else
+			buf[i] = v >> ((off & 7) * 8);
 	}
 }
 
@@ -221,7 +233,7 @@ static void *sender(void *arg)
 	while (d->done < nbytes) {
 		size_t len = nbytes - d->done;
 
-		if (d->mode == M_KTLS) {
+		if (d->mode == M_KTLS || d->mode == M_PLAIN) {
 			if (len > 65536)
 				len = 65536;
 			fill(d->seed, d->done, buf, len);
@@ -293,7 +305,7 @@ static void receiver(struct dir *d)
 	uint64_t sn = be64(d->k.rec_seq);
 
 	for (;;) {
-		if (d->mode == M_KTLS) {
+		if (d->mode == M_KTLS || d->mode == M_PLAIN) {
 			ssize_t n = read(sock_fd, buf, sizeof(buf));
 
 			if (n < 0 && errno == EINTR)
@@ -361,6 +373,8 @@ static enum mode parse_mode(const char *s)
 		return M_RAW;
 	if (!strcmp(s, "off"))
 		return M_OFF;
+	if (!strcmp(s, "plain"))
+		return M_PLAIN;
 	fprintf(stderr, "bad mode %s\n", s);
 	exit(2);
 }
@@ -376,7 +390,7 @@ int main(int argc, char **argv)
 
 	tx.mode = M_KTLS;
 	rx.mode = M_KTLS;
-	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:M")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'C': caddr = optarg; break;
@@ -388,6 +402,7 @@ int main(int argc, char **argv)
 		case 'R': rx.mode = parse_mode(optarg); break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 't': alarm(atoi(optarg)); break;
+		case 'M': marker = 1; break;
 		default: exit(2);
 		}
 	}
@@ -449,16 +464,20 @@ int main(int argc, char **argv)
 	if (rx.mode == M_KTLS)
 		set_ktls(sock_fd, 0, &rx.k);
 
-	if (tx.mode != M_OFF) {
+	if (tx.mode != M_OFF)
 		if (pthread_create(&th, NULL, sender, &tx))
 			die("pthread_create");
-	} else if (shutdown(sock_fd, SHUT_WR)) {
-		die("shutdown");
-	}
 	if (rx.mode != M_OFF)
 		receiver(&rx);
+	/*
+	 * A receive-only end sends its FIN last: sent at once, it could reach
+	 * the peer before the peer enabled kTLS, which needs an established
+	 * socket (TCP_ULP fails with ENOTCONN in CLOSE_WAIT).
+	 */
 	if (tx.mode != M_OFF)
 		pthread_join(th, NULL);
+	else if (shutdown(sock_fd, SHUT_WR))
+		die("shutdown");
 	printf("tls_tool: sent %llu received %llu\n", tx.done, rx.done);
 	if (rx.err || (rx.mode != M_OFF && rx.done != nbytes) ||
 	    (tx.mode != M_OFF && tx.done != nbytes))
