@@ -15,9 +15,13 @@ static int __init tlssim_init(void)
 {
 	int err;
 
-	err = tlssim_debugfs_module_init();
+	err = tlssim_tls_module_init();
 	if (err)
 		return err;
+
+	err = tlssim_debugfs_module_init();
+	if (err)
+		goto err_tls;
 
 	err = rtnl_link_register(&tlssim_link_ops);
 	if (err)
@@ -26,6 +30,8 @@ static int __init tlssim_init(void)
 
 err_debugfs:
 	tlssim_debugfs_module_exit();
+err_tls:
+	tlssim_tls_module_exit();
 	return err;
 }
 
@@ -33,6 +39,7 @@ static void __exit tlssim_exit(void)
 {
 	rtnl_link_unregister(&tlssim_link_ops);
 	tlssim_debugfs_module_exit();
+	tlssim_tls_module_exit();
 }
 
 module_init(tlssim_init);

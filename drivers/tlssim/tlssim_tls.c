@@ -13,6 +13,12 @@
  * tls_dev_del unpublishes it, marks it dead under its lock, wipes the key
  * and frees it after an RCU grace period, so packet paths that found it
  * under RCU never touch freed memory and never use a wiped key.
+ *
+ * Contexts live in their own kmem_cache, "tlssim_ctx".  Its constructor
+ * makes the cache unmergeable, so /proc/slabinfo shows exactly our
+ * objects and the teardown tests use it as a leak check; it also states
+ * the cache's invariant: a free object is all zeroes (keys included),
+ * which the RCU callback restores before giving an object back.
  */
 #include <linux/ethtool.h>
 #include <linux/jhash.h>
@@ -34,6 +40,8 @@ static const char tlssim_tls_stat_names[TSS_NUM][ETH_GSTRING_LEN] = {
 	[TSS_TX_SKIP_NO_SYNC]	  = "tx_tls_skip_no_sync_data",
 	[TSS_TX_DROP_NO_SYNC]	  = "tx_tls_drop_no_sync_data",
 	[TSS_TX_DROP_BYPASS]	  = "tx_tls_drop_bypass_req",
+	[TSS_TX_RESYNC_REQ]	  = "tx_tls_resync_req",
+	[TSS_TX_RESYNC]		  = "tx_tls_resync",
 	[TSS_RX_DEC_PKTS]	  = "rx_tls_decrypted_packets",
 	[TSS_RX_DEC_BYTES]	  = "rx_tls_decrypted_bytes",
 	[TSS_RX_CTX]		  = "rx_tls_ctx",
@@ -64,6 +72,44 @@ static const struct kernel_param_ops live_ctx_ops = {
 };
 module_param_cb(tls_live_contexts, &live_ctx_ops, NULL, 0444);
 MODULE_PARM_DESC(tls_live_contexts, "TLS offload contexts currently allocated");
+
+static struct kmem_cache *tlssim_ctx_cache;
+
+static void ctx_cache_ctor(void *obj)
+{
+	memset(obj, 0, sizeof(struct tlssim_ctx));
+}
+
+static struct tlssim_ctx *ctx_alloc(void)
+{
+	/* zeroed by the ctor or by ctx_free_now() */
+	return kmem_cache_alloc(tlssim_ctx_cache, GFP_KERNEL);
+}
+
+static void ctx_free_now(struct tlssim_ctx *c)
+{
+	memzero_explicit(c, sizeof(*c));
+	kmem_cache_free(tlssim_ctx_cache, c);
+}
+
+static void ctx_free_rcu(struct rcu_head *head)
+{
+	ctx_free_now(container_of(head, struct tlssim_ctx, rcu));
+}
+
+int tlssim_tls_module_init(void)
+{
+	tlssim_ctx_cache = kmem_cache_create("tlssim_ctx", sizeof(struct tlssim_ctx),
+					     0, 0, ctx_cache_ctor);
+	return tlssim_ctx_cache ? 0 : -ENOMEM;
+}
+
+void tlssim_tls_module_exit(void)
+{
+	/* contexts freed by tls_dev_del may still wait for their grace period */
+	rcu_barrier();
+	kmem_cache_destroy(tlssim_ctx_cache);
+}
 
 struct tlssim_tls *tlssim_tls_of(struct tlssim_dev *sd)
 {
@@ -190,7 +236,7 @@ static int tlssim_tls_dev_add(struct net_device *netdev, struct sock *sk,
 	if (bit < 0 || !(caps & bit) || !(caps & (rx ? TLSSIM_CAP_RX : TLSSIM_CAP_TX)))
 		return -EOPNOTSUPP;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = ctx_alloc();
 	if (!c)
 		return -ENOMEM;
 	c->tls = t;
@@ -250,7 +296,7 @@ err_unpublish:
 	}
 	tlssim_gcm_key_destroy(&c->key);
 err_free:
-	kfree(c);
+	ctx_free_now(c);
 	return err;
 }
 
@@ -264,7 +310,7 @@ static void ctx_destroy(struct tlssim_ctx *c)
 	memzero_explicit(c->salt, sizeof(c->salt));
 	memzero_explicit(c->iv, sizeof(c->iv));
 	memzero_explicit(&c->st, sizeof(c->st));
-	kfree_rcu(c, rcu);
+	call_rcu(&c->rcu, ctx_free_rcu);
 	atomic_dec(&tlssim_live_ctx);
 }
 

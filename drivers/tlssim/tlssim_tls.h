@@ -18,6 +18,10 @@ struct tlssim_dev;
 struct sk_buff;
 struct dentry;
 
+/* module init/exit: the context kmem_cache */
+int tlssim_tls_module_init(void);
+void tlssim_tls_module_exit(void);
+
 /* ndo_init/newlink: sets tlsdev_ops and HW_TLS features, allocates sd->tls */
 int tlssim_tls_init(struct tlssim_dev *sd);
 /* ndo_uninit: frees TLS state; all offload contexts must be gone by now */

@@ -8,9 +8,13 @@
  *   fail_next_add   the next N tls_dev_add calls fail with -EIO
  *   resync_mode     "driver" or "async" (RX resync protocol of new contexts)
  *   resync_delay    frames the device waits before answering a resync
+ *   tx_resync_next  the next N in-order TX segments (any flow of this
+ *                   device) make the device drop its TX stream state and
+ *                   ask the stack for a TX resync; decremented with cmpxchg
  *   contexts        read-only: live contexts and their stream state
  * Knobs are plain words read with READ_ONCE by the engine; fail_next_add is
- * decremented under tlssim_tls::lock.
+ * decremented under tlssim_tls::lock.  In "contexts" a TX flow is "sync",
+ * "resync" (waiting for tls_dev_resync) or "lost" (rebuilding per segment).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -22,6 +26,13 @@ static const char * const rx_state_name[] = {
 	[TLSSIM_RX_SEARCH] = "searching",
 	[TLSSIM_RX_TRACK] = "tracking",
 };
+
+static const char *tx_state_name(const struct tlssim_ctx *c)
+{
+	if (c->tx_resync_wait)
+		return "resync";
+	return c->tx_lost ? "lost" : "sync";
+}
 
 static void show_addr(struct seq_file *m, const struct in6_addr *a, __be16 port, u8 family)
 {
@@ -49,8 +60,7 @@ static int contexts_show(struct seq_file *m, void *v)
 		show_addr(m, &c->flow.daddr, c->flow.dport, c->flow.family);
 		seq_printf(m, " tcp_seq %u record_seq %llu record_off %u state %s\n",
 			   c->st.seq, c->st.sn, c->st.pos,
-			   rx ? rx_state_name[c->rx_state] :
-			   (c->tx_lost ? "lost" : "sync"));
+			   rx ? rx_state_name[c->rx_state] : tx_state_name(c));
 		spin_unlock(&c->lock);
 	}
 	spin_unlock_bh(&t->lock);
@@ -105,6 +115,7 @@ int tlssim_tls_debugfs_init(struct tlssim_dev *sd, struct dentry *dir)
 	debugfs_create_x32("caps", 0600, dir, &t->caps);
 	debugfs_create_u32("fail_next_add", 0600, dir, &t->fail_next_add);
 	debugfs_create_u32("resync_delay", 0600, dir, &t->resync_delay);
+	debugfs_create_u32("tx_resync_next", 0600, dir, &t->tx_resync_next);
 	debugfs_create_file("resync_mode", 0600, dir, t, &resync_mode_fops);
 	debugfs_create_file("contexts", 0400, dir, t, &contexts_fops);
 	return 0;

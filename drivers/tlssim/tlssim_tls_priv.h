@@ -9,8 +9,9 @@
  *    context: taken by the TX/RX packet paths and by tls_dev_resync/del.
  *    It nests inside nothing else of ours; tls_get_record() is called with
  *    the kernel's offload context lock held inside ctx->lock.
- *  - Contexts are freed with kfree_rcu() after being unhashed, so the RX
- *    path may look them up under rcu_read_lock() only.
+ *  - Contexts come from the "tlssim_ctx" kmem_cache and are freed after an
+ *    RCU grace period once unhashed, so the RX path may look them up under
+ *    rcu_read_lock() only.
  */
 #ifndef _TLSSIM_TLS_PRIV_H
 #define _TLSSIM_TLS_PRIV_H
@@ -34,6 +35,8 @@ enum tlssim_tls_stat {
 	TSS_TX_SKIP_NO_SYNC,
 	TSS_TX_DROP_NO_SYNC,
 	TSS_TX_DROP_BYPASS,
+	TSS_TX_RESYNC_REQ,
+	TSS_TX_RESYNC,
 	TSS_RX_DEC_PKTS,
 	TSS_RX_DEC_BYTES,
 	TSS_RX_CTX,
@@ -74,6 +77,7 @@ struct tlssim_tls {
 	u32 fail_next_add;
 	u32 resync_mode;
 	u32 resync_delay;		/* packets before the device answers */
+	u32 tx_resync_next;		/* force N TX resync requests (cmpxchg) */
 	atomic64_t stats[TSS_NUM];
 };
 
@@ -131,6 +135,7 @@ struct tlssim_ctx {
 	struct tlssim_rec st;
 	/* TX */
 	bool tx_lost;		/* main state unusable until tls_dev_resync */
+	bool tx_resync_wait;	/* asked the stack for a TX resync */
 	/* RX */
 	bool async_mode;	/* resync type chosen at add time */
 	enum tlssim_rx_state rx_state;

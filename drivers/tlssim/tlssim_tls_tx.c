@@ -13,6 +13,15 @@
  * a private state is rebuilt by replaying the record prefix from the
  * record's own plaintext frags (counted as tx_tls_ooo).
  *
+ * TX resync: when the device's own stream state cannot be trusted (a
+ * segment whose bytes do not parse as the records expected, or a loss of
+ * state forced through debugfs "tx_resync_next") it asks the stack with
+ * tls_offload_tx_resync_request().  tls_device then calls tls_dev_resync
+ * (TX) with the TCP sequence and record number of the next record it
+ * pushes; until then every segment is rebuilt from the record list.  Only
+ * this engine sets the request bit, always under the context lock and
+ * only when it is clear, so the core's "already pending" WARN cannot fire.
+ *
  * The skb's payload frags are the very pages tls_device keeps for
  * retransmission, and TCP transmits clones, so the engine never writes
  * into the skb it is given: it encrypts a private copy (as DMA would read
@@ -131,6 +140,30 @@ static enum tx_verdict tx_ooo(struct tlssim_ctx *c, struct sock *sk, u32 seq, u3
 	return TX_SEND;
 }
 
+/* Consume one forced state loss from the debugfs knob, if any is left. */
+static bool tx_forced_loss(struct tlssim_tls *t)
+{
+	u32 n = READ_ONCE(t->tx_resync_next);
+
+	while (n) {
+		u32 old = cmpxchg(&t->tx_resync_next, n, n - 1);
+
+		if (old == n)
+			return true;
+		n = old;
+	}
+	return false;
+}
+
+/* Called with c->lock held and no resync pending at the stack. */
+static void tx_request_resync(struct tlssim_ctx *c, struct sock *sk, u32 seq)
+{
+	c->tx_lost = true;
+	c->tx_resync_wait = true;
+	tls_offload_tx_resync_request(sk, seq, c->st.seq);
+	tlssim_tstat_add(c->tls, TSS_TX_RESYNC_REQ, 1);
+}
+
 static enum tx_verdict tx_encrypt(struct tlssim_ctx *c, struct sock *sk, u32 seq, u32 len,
 				  u8 *data)
 {
@@ -141,15 +174,23 @@ static enum tx_verdict tx_encrypt(struct tlssim_ctx *c, struct sock *sk, u32 seq
 	if (c->tx_lost || seq != c->st.seq || tls_offload_tx_resync_pending(sk))
 		return tx_ooo(c, sk, seq, len, data);
 
+	if (tx_forced_loss(c->tls)) {
+		/*
+		 * Emulated loss of the pipeline's stream state: ask the stack
+		 * where records start and, meanwhile, encrypt this segment
+		 * (and all others until the answer) from the record list.
+		 */
+		tx_request_resync(c, sk, seq);
+		return tx_ooo(c, sk, seq, len, data);
+	}
+
 	if (tlssim_rec_walk(c, &c->st, data, len, TLSSIM_WALK_ENCRYPT, &res)) {
 		/*
 		 * The stream is not what the device expects: stop trusting
 		 * its state and let the stack tell where records start.
 		 * Until then segments are rebuilt from the record list.
 		 */
-		c->tx_lost = true;
-		if (!tls_offload_tx_resync_pending(sk))
-			tls_offload_tx_resync_request(sk, seq, c->st.seq);
+		tx_request_resync(c, sk, seq);
 		tlssim_tstat_add(c->tls, TSS_TX_DROP_NO_SYNC, 1);
 		return TX_DROP;
 	}
@@ -162,6 +203,8 @@ int tlssim_tx_resync(struct tlssim_ctx *c, u32 seq, u8 *rcd_sn)
 	if (!c->dead) {
 		tlssim_rec_reset(&c->st, seq, tlssim_rec_sn_from_bytes(rcd_sn), true);
 		c->tx_lost = false;
+		c->tx_resync_wait = false;
+		tlssim_tstat_add(c->tls, TSS_TX_RESYNC, 1);
 	}
 	spin_unlock_bh(&c->lock);
 	return 0;
