@@ -154,3 +154,49 @@ tls_wait_live_ctx() {
 	done
 	return 1
 }
+
+# --- leak checks ----------------------------------------------------------
+# tlssim's contexts live in their own slab cache, "tlssim_ctx" (made
+# unmergeable by its constructor, so it has its own /proc/slabinfo line).
+TLS_SLAB=tlssim_ctx
+
+# tls_slab_inuse: objects in use in $TLS_SLAB, "absent" when the cache does
+# not exist.  SLUB counts the free objects of per-CPU slabs as active in
+# /proc/slabinfo, so the cache is shrunk first (per-CPU slabs flushed,
+# empty slabs freed): what is left is exactly the allocated objects.
+tls_slab_inuse() {
+	[ -e /sys/kernel/slab/$TLS_SLAB/shrink ] && echo 1 >/sys/kernel/slab/$TLS_SLAB/shrink
+	awk -v c=$TLS_SLAB '$1 == c { print $2; f = 1 } END { if (!f) print "absent" }' \
+		/proc/slabinfo
+}
+
+# tls_wait_slab N: wait (up to 10 s) for N objects in use (contexts return
+# to the cache an RCU grace period after tls_dev_del)
+tls_wait_slab() {
+	for _ in $(seq 1 50); do
+		[ "$(tls_slab_inuse)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# tls_slab_kb: "SLAB_KB SUNRECLAIM_KB" from /proc/meminfo, after dropping
+# the reclaimable caches and letting deferred frees (RCU, workqueues) run
+tls_slab_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 2
+	awk '$1 == "Slab:" { s = $2 } $1 == "SUnreclaim:" { u = $2 } END { print s, u }' \
+		/proc/meminfo
+}
+
+# tls_slab_report WHAT BASE: print the meminfo slab totals against BASE
+# ("SLAB_KB SUNRECLAIM_KB"); sets TLS_SLAB_DELTA to "DSLAB DSUNRECLAIM"
+tls_slab_report() {
+	local s u s0 u0
+
+	read -r s u < <(tls_slab_kb)
+	read -r s0 u0 <<<"$2"
+	TLS_SLAB_DELTA="$((s - s0)) $((u - u0))"
+	echo "# slab after $1: Slab $s kB ($((s - s0)) kB), SUnreclaim $u kB ($((u - u0)) kB)"
+}

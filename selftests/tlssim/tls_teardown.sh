@@ -8,15 +8,31 @@
 #  - ip link set down/up under a flow: the flow continues in software and
 #    stays byte-exact;
 #  - ip link del, ip netns del, rmmod under live flows.
+# Leaks: tlssim's contexts come from their own slab cache (tlssim_ctx):
+# its objects in use must equal the live contexts while flows run and be 0
+# after each scenario; rmmod destroys the cache.  /proc/meminfo Slab and
+# SUnreclaim (caches dropped) are reported after each scenario and must be
+# back within $TLSSIM_SLAB_TOL_KB of the start at the end.
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 . selftests/tlssim/tls_lib.sh
 
 LONG=$((1 << 30))
 DOWNUP_BYTES=${TLSSIM_DOWNUP_BYTES:-12582912}
+SLAB_TOL_KB=${TLSSIM_SLAB_TOL_KB:-2048}
 
 tls_modules || { tap_fail "load tls, gf128mul, tlssim"; tap_done; }
 tls_tool_path || { tap_fail "build tls_tool"; tap_done; }
+tls_expect "slab: cache $TLS_SLAB exists (unmerged), no objects" 0 "$(tls_slab_inuse)"
+SLAB0=$(tls_slab_kb)
+echo "# slab at start: Slab/SUnreclaim kB: $SLAB0"
+
+# slab_zero WHAT: every context went back to the cache
+slab_zero() {
+	tls_wait_slab 0
+	tls_expect "$1: $TLS_SLAB objects back to 0" 0 "$(tls_slab_inuse)"
+	tls_slab_report "$1" "$SLAB0"
+}
 
 # start_long PORT: a flow that outlives what the test does to it
 start_long() {
@@ -36,6 +52,7 @@ del0=$(tls_ctr $NS1 tsa tx_tls_del)
 tls_xfer_bg 5000 "$DOWNUP_BYTES" "" ""
 tls_wait_live_ctx 4
 tls_expect "down/up: flow offloaded on both ends" 4 "$(tls_live_ctx)"
+tls_expect "down/up: $TLS_SLAB objects == live contexts" 4 "$(tls_slab_inuse)"
 ip -n $NS1 link set tsa down
 tls_expect "down: the kernel deleted tsa's contexts (tsb keeps its two)" 2 \
 	"$(tls_live_ctx)"
@@ -49,6 +66,8 @@ else
 fi
 tls_expect "down/up: TlsCurrTxDevice back to 0" 0 "$(tls_pstat $NS1 TlsCurrTxDevice)"
 tls_unpair
+tls_wait_live_ctx 0
+slab_zero "down/up"
 
 # 2. ip link del under a live flow
 tls_pair || { tap_fail "pair"; tap_done; }
@@ -57,6 +76,7 @@ ip -n $NS1 link del tsa && tap_ok "link del under live flows" || tap_fail "link 
 tls_expect "link del: no live contexts" 0 "$(tls_live_ctx)"
 stop_long
 tls_unpair
+slab_zero "link del"
 
 # 3. ip netns del under a live flow: the namespaces die when the last
 # process in them exits, then cleanup_net unregisters the devices
@@ -72,6 +92,7 @@ for i in $(seq 1 50); do
 	sleep 0.2
 done
 tls_expect "netns del: devices gone" "" "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)"
+slab_zero "netns del"
 
 # 4. rmmod under a live flow
 tls_pair || { tap_fail "pair"; tap_done; }
@@ -83,6 +104,9 @@ else
 	tap_fail "rmmod tlssim under live flows"
 fi
 tls_expect "rmmod: module gone" 0 "$(grep -c '^tlssim ' /proc/modules)"
+tls_expect "rmmod: cache $TLS_SLAB destroyed" absent "$(tls_slab_inuse)"
+tls_expect "rmmod: /sys/kernel/slab/$TLS_SLAB gone" no \
+	"$([ -e /sys/kernel/slab/$TLS_SLAB ] && echo yes || echo no)"
 stop_long
 tls_unpair
 tls_expect "tls_stat TlsCurrTxDevice back to 0 after the sockets closed" 0 \
@@ -93,5 +117,13 @@ tls_modules && tls_pair && tls_xfer 5004 1048576 "" "" && tap_ok "reload and tra
 	tap_fail "reload and transfer"
 tls_unpair
 tls_wait_live_ctx 0
+slab_zero "reload and transfer"
 rmmod tlssim && tap_ok "final rmmod" || tap_fail "final rmmod"
+tls_expect "final rmmod: cache $TLS_SLAB destroyed" absent "$(tls_slab_inuse)"
+tls_slab_report "everything" "$SLAB0"
+read -r dslab dunrec <<<"$TLS_SLAB_DELTA"
+tls_expect "meminfo Slab back within $SLAB_TOL_KB kB of the start" yes \
+	"$([ "$dslab" -le "$SLAB_TOL_KB" ] && echo yes || echo "no, +$dslab kB")"
+tls_expect "meminfo SUnreclaim back within $SLAB_TOL_KB kB of the start" yes \
+	"$([ "$dunrec" -le "$SLAB_TOL_KB" ] && echo yes || echo "no, +$dunrec kB")"
 tap_done
