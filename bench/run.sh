@@ -14,7 +14,8 @@
 #
 # Environment: QUICK=1, BENCH_OUT (default build/bench), BENCH_ROUNDS,
 # BENCH_SECS, BENCH_FLOWS ("1000 10000"), BENCH_BIN, BENCH_REQUIRE_KTLS
-# (passed on to report.py: 1 = a missing ktls figure is an error).
+# (passed on to report.py: 1 = a missing ktls figure is an error), KTLS_KO
+# (the ktls.ko to measure; default: a copy of kmod/ktls.ko taken at start).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -198,7 +199,12 @@ meta secs "$SECS"
 meta host "$(cat /proc/sys/kernel/hostname)"
 # HEAD only: a path-limited git log walks history over 9p for a minute
 meta repo_commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null)"
-meta ktls_ko "$(stat -c '%y %s bytes' kmod/ktls.ko 2>/dev/null || echo missing)"
+# Measure one fixed module: a rebuild of kmod/ during the run must not
+# change what later rounds load.
+if [ -z "${KTLS_KO:-}" ] && [ -f kmod/ktls.ko ]; then
+	cp kmod/ktls.ko "$CACHE/ktls.ko" && export KTLS_KO=$CACHE/ktls.ko
+fi
+meta ktls_ko "${KTLS_KO:-kmod/ktls.ko} $(sha256sum "${KTLS_KO:-kmod/ktls.ko}" 2>/dev/null | cut -c1-12 || echo missing)"
 meta crypto_modules "$(grep -oE '^(aesni_intel|ghash_clmulni_intel|chacha_x86_64|poly1305_x86_64) ' /proc/modules | tr -d ' ' | tr '\n' ' ')"
 plan() {
 	local t v c s first=1

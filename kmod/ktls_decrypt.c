@@ -2,14 +2,35 @@
 /*
  * ktls RX: decryption of one complete record.
  *
- * The record skb was built by the parser from page frags we own, so it is
- * decrypted in place. The AEAD call is synchronous (crypto_wait_req()):
- * async-capable algorithms may still complete from another context, we
- * just wait for them, which keeps plaintext of a record that fails
- * authentication from ever being reachable by a reader.
+ * The ciphertext is read where it lies: in the skbs of the TCP receive
+ * queue, or in the parser's own skb in copy mode (see ktls_strp.c). The
+ * plaintext goes, in order of preference:
+ *  - straight into the reader's buffer ("zero-copy"), when the reader is
+ *    not peeking, reads into user memory, has room for the whole record,
+ *    and the record is application data. TLS 1.2 headers say so. TLS 1.3
+ *    hides the type at the end of the plaintext, after optional padding:
+ *    ktls guesses "data, no padding" (the content type byte goes to a
+ *    scratch buffer), and on a wrong guess wipes what it wrote and
+ *    decrypts the record again the other way. tls.ko guesses only when the
+ *    application set TLS_RX_EXPECT_NO_PAD; ktls also guesses without it
+ *    until the peer sends its first padded record, so common peers (which
+ *    never pad) get zero-copy TLS 1.3 receive without asking;
+ *  - otherwise into an skb (new pages, or in place in the copy-mode skb)
+ *    that recvmsg copies from and may park on rx_list.
+ *
+ * Forged records: an AEAD only learns that a tag is wrong after it has
+ * written the plaintext. tls.ko returns EBADMSG leaving that plaintext in
+ * the reader's buffer; ktls wipes it first, so the caller's buffer never
+ * holds plaintext of a record that failed authentication (another thread
+ * reading the buffer during the recvmsg call can still see it, as with
+ * any in-flight read).
+ *
+ * The AEAD call is synchronous (crypto_wait_req()): async-capable
+ * algorithms may complete from another context, we just wait for them.
  *
  * Called with the socket owned.
  */
+#include <linux/highmem.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
 #include <crypto/aead.h>
@@ -17,77 +38,308 @@
 #include "ktls_rx_int.h"
 
 /*
- * Hook point for the device path: a record whose every byte a NIC already
- * decrypted (skb->decrypted on all source skbs) skips software crypto.
- * Software RX has no device, so the parser's answer is ignored until the
- * device path exists and its context says the NIC decrypts this flow.
+ * Most user pages one zero-copy record may land in: a maximal record
+ * (16 KiB + 256) needs 6 pages when its buffer is contiguous; a buffer
+ * split in many small iovecs is copied instead.
  */
-static bool ktls_rx_rec_device_decrypted(struct tls_context *ctx,
-					 bool all_decrypted)
-{
-	return ctx->rx_conf == TLS_HW && all_decrypted;
-}
+#define KTLS_ZC_MAX_PAGES	16
 
-/* Decrypt [prepend_size, skb->len) of @skb in place; 0 or -errno. */
-static int ktls_decrypt_sw(struct sock *sk, struct tls_context *ctx,
-			   struct sk_buff *skb, const u8 *hdr)
-{
-	struct tls_prot_info *prot = &ctx->prot_info;
-	struct crypto_aead *aead = ktls_rx_sw(ctx)->aead_recv;
-	u32 cipher_len = skb->len - prot->prepend_size;
-	u32 inner_len = cipher_len - prot->tag_size;
-	int nsg = skb_shinfo(skb)->nr_frags + 2;
-	DECLARE_CRYPTO_WAIT(wait);
+/* TLS 1.3 content type byte of a zero-copy record (never in user memory) */
+#define KTLS_TAIL_BUF_SIZE	8
+
+/* Per-record work area: AEAD request, scatterlists, AAD, nonce, pages. */
+struct ktls_dec {
 	struct aead_request *req;
-	struct scatterlist *sg;
-	size_t reqsize;
-	u8 *aad, *nonce;
+	struct scatterlist *src;	/* aad + ciphertext with tag */
+	struct scatterlist *dst;	/* aad + plaintext */
+	struct page **pages;		/* pinned user pages (zero-copy) */
+	u8 *aad;
+	u8 *nonce;
+	u8 *tail;
+};
+
+static int ktls_dec_alloc(struct sock *sk, struct crypto_aead *aead,
+			  struct ktls_dec *d, int nsrc, int ndst, int npages)
+{
+	size_t reqsize = ALIGN(sizeof(*d->req) + crypto_aead_reqsize(aead),
+			       __alignof__(struct scatterlist));
 	void *mem;
-	int n, err;
 
-	if (skb_has_frag_list(skb))
-		return -EINVAL;	/* parser skbs never have one */
-
-	reqsize = ALIGN(sizeof(*req) + crypto_aead_reqsize(aead),
-			__alignof__(struct scatterlist));
-	mem = kmalloc(reqsize + nsg * sizeof(*sg) + KTLS_AAD_BUF_SIZE +
-		      KTLS_NONCE_BUF_SIZE, sk->sk_allocation);
+	mem = kmalloc(reqsize + (nsrc + ndst) * sizeof(struct scatterlist) +
+		      npages * sizeof(struct page *) + KTLS_AAD_BUF_SIZE +
+		      KTLS_NONCE_BUF_SIZE + KTLS_TAIL_BUF_SIZE,
+		      sk->sk_allocation);
 	if (!mem)
 		return -ENOMEM;
-	req = mem;
-	sg = mem + reqsize;
-	aad = (u8 *)(sg + nsg);
-	nonce = aad + KTLS_AAD_BUF_SIZE;
+	d->req = mem;
+	d->src = mem + reqsize;
+	d->dst = d->src + nsrc;
+	d->pages = (struct page **)(d->dst + ndst);
+	d->aad = (u8 *)(d->pages + npages);
+	d->nonce = d->aad + KTLS_AAD_BUF_SIZE;
+	d->tail = d->nonce + KTLS_NONCE_BUF_SIZE;
+	return 0;
+}
 
-	ktls_build_nonce(prot, ctx->rx.iv, ctx->rx.rec_seq, nonce);
+/* The request context holds cipher state: zero it with the rest. */
+static void ktls_dec_free(struct ktls_dec *d)
+{
+	kfree_sensitive(d->req);
+}
+
+/* Read @len bytes at @off of the record (header, explicit nonce). */
+static int ktls_rec_read(struct sock *sk, const struct ktls_rx_rec *rec,
+			 u32 off, u8 *buf, u32 len)
+{
+	if (rec->skb)
+		return skb_copy_bits(rec->skb, off, buf, len);
+	return ktls_strp_peek(sk, off, buf, len);
+}
+
+/* Scatterlist entries the ciphertext of @rec needs (upper bound). */
+static int ktls_rec_nsg(struct sock *sk, const struct tls_prot_info *prot,
+			const struct ktls_rx_rec *rec)
+{
+	/* the parser's skbs are page frags only (no head, no frag list) */
+	if (rec->skb)
+		return skb_shinfo(rec->skb)->nr_frags + 1;
+	return ktls_strp_queue_sg(sk, prot->prepend_size,
+				  rec->len - prot->prepend_size, NULL);
+}
+
+/*
+ * Nonce, AAD and the source scatterlist (@nsrc entries: the AAD, then the
+ * ciphertext and tag).
+ */
+static int ktls_dec_prepare(struct sock *sk, struct tls_context *ctx,
+			    const struct ktls_rx_rec *rec, const u8 *hdr,
+			    struct ktls_dec *d, int nsrc)
+{
+	struct tls_prot_info *prot = &ctx->prot_info;
+	u32 cipher_len = rec->len - prot->prepend_size;
+	u32 plain_len = cipher_len - prot->tag_size;
+	int n, err;
+
+	ktls_build_nonce(prot, ctx->rx.iv, ctx->rx.rec_seq, d->nonce);
 	if (ktls_has_explicit_nonce(prot)) {
-		err = skb_copy_bits(skb, TLS_HEADER_SIZE,
-				    ktls_nonce_explicit(prot, nonce),
+		err = ktls_rec_read(sk, rec, TLS_HEADER_SIZE,
+				    ktls_nonce_explicit(prot, d->nonce),
 				    prot->iv_size);
 		if (err)
-			goto out;
+			return err;
 	}
 	if (prot->version == TLS_1_3_VERSION)
-		ktls_build_aad(prot, aad, inner_len - prot->tail_size, 0, NULL);
+		ktls_build_aad(prot, d->aad, plain_len - prot->tail_size, 0,
+			       NULL);
 	else
-		ktls_build_aad(prot, aad, inner_len, hdr[0], ctx->rx.rec_seq);
+		ktls_build_aad(prot, d->aad, plain_len, hdr[0],
+			       ctx->rx.rec_seq);
 
-	sg_init_table(sg, nsg);
-	sg_set_buf(&sg[0], aad, prot->aad_size);
-	n = skb_to_sgvec(skb, &sg[1], prot->prepend_size, cipher_len);
-	if (n < 0) {
-		err = n;
-		goto out;
-	}
+	sg_init_table(d->src, nsrc);
+	sg_set_buf(&d->src[0], d->aad, prot->aad_size);
+	if (rec->skb)
+		n = skb_to_sgvec_nomark(rec->skb, &d->src[1],
+					prot->prepend_size, cipher_len);
+	else
+		n = ktls_strp_queue_sg(sk, prot->prepend_size, cipher_len,
+				       &d->src[1]);
+	if (n < 0)
+		return n;
+	if (n + 1 > nsrc)
+		return -EMSGSIZE;
+	sg_mark_end(&d->src[n]);
+	return 0;
+}
 
-	aead_request_set_tfm(req, aead);
-	aead_request_set_ad(req, prot->aad_size);
-	aead_request_set_crypt(req, sg, sg, cipher_len, nonce);
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+static int ktls_dec_run(struct tls_context *ctx, struct ktls_dec *d,
+			struct scatterlist *dst, u32 cipher_len)
+{
+	DECLARE_CRYPTO_WAIT(wait);
+
+	aead_request_set_tfm(d->req, ktls_rx_sw(ctx)->aead_recv);
+	aead_request_set_ad(d->req, ctx->prot_info.aad_size);
+	aead_request_set_crypt(d->req, d->src, dst, cipher_len, d->nonce);
+	aead_request_set_callback(d->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
 				  crypto_req_done, &wait);
-	err = crypto_wait_req(crypto_aead_decrypt(req), &wait);
+	return crypto_wait_req(crypto_aead_decrypt(d->req), &wait);
+}
+
+/*
+ * Decrypt @rec into @skb (NULL: in place in rec->skb, copy mode). The
+ * plaintext starts at offset 0 of a new @skb, at prepend_size in place.
+ */
+static int ktls_decrypt_to_skb(struct sock *sk, struct tls_context *ctx,
+			       const struct ktls_rx_rec *rec, const u8 *hdr,
+			       struct sk_buff *skb)
+{
+	struct tls_prot_info *prot = &ctx->prot_info;
+	u32 cipher_len = rec->len - prot->prepend_size;
+	int nsrc, ndst = 0, n, err;
+	struct ktls_dec d;
+
+	nsrc = ktls_rec_nsg(sk, prot, rec);
+	if (nsrc < 0)
+		return nsrc;
+	nsrc++;
+	if (skb)
+		ndst = skb_shinfo(skb)->nr_frags + 1;
+	err = ktls_dec_alloc(sk, ktls_rx_sw(ctx)->aead_recv, &d, nsrc, ndst, 0);
+	if (err)
+		return err;
+	err = ktls_dec_prepare(sk, ctx, rec, hdr, &d, nsrc);
+	if (err)
+		goto out;
+	if (skb) {
+		sg_init_table(d.dst, ndst);
+		sg_set_buf(&d.dst[0], d.aad, prot->aad_size);
+		n = skb_to_sgvec_nomark(skb, &d.dst[1], 0,
+					cipher_len - prot->tag_size);
+		if (n < 0) {
+			err = n;
+			goto out;
+		}
+		sg_mark_end(&d.dst[n]);
+	}
+	err = ktls_dec_run(ctx, &d, skb ? d.dst : d.src, cipher_len);
 out:
-	kfree_sensitive(mem);
+	ktls_dec_free(&d);
+	return err;
+}
+
+/* Could @rec go straight to the reader's buffer @to (room @room)? */
+static bool ktls_zc_ok(struct tls_context *ctx, const u8 *hdr, u32 data_len,
+		       struct iov_iter *to, size_t room)
+{
+	struct tls_prot_info *prot = &ctx->prot_info;
+
+	if (!to || !data_len || data_len > room ||
+	    data_len > iov_iter_count(to))
+		return false;
+	if (prot->version == TLS_1_3_VERSION)
+		return ctx->rx_no_pad || !ktls_rx_priv(ctx)->peer_pads;
+	return hdr[0] == TLS_RECORD_TYPE_DATA;
+}
+
+/* Zero what the AEAD wrote to the user pages d->dst[1..@n]. */
+static void ktls_zc_wipe(struct ktls_dec *d, int n)
+{
+	int i;
+
+	for (i = 1; i <= n; i++)
+		memzero_page(sg_page(&d->dst[i]), d->dst[i].offset,
+			     d->dst[i].length);
+}
+
+/*
+ * Pin the user pages behind the first @len bytes of @to (advancing it)
+ * into d->pages and d->dst[1...]. Returns the entries used or -errno;
+ * *@np pages and *@bytes bytes are pinned either way.
+ */
+static int ktls_zc_pin(struct iov_iter *to, u32 len, struct ktls_dec *d,
+		       int npages, int *np, size_t *bytes)
+{
+	while (len) {
+		size_t start;
+		ssize_t got = iov_iter_get_pages2(to, d->pages + *np, len,
+						  npages - *np, &start);
+
+		if (got <= 0)
+			return got ? got : -EFAULT;
+		len -= got;
+		*bytes += got;
+		while (got) {
+			u32 chunk = min_t(size_t, got, PAGE_SIZE - start);
+
+			sg_set_page(&d->dst[1 + *np], d->pages[*np], chunk,
+				    start);
+			(*np)++;
+			got -= chunk;
+			start = 0;
+		}
+	}
+	return *np;
+}
+
+/*
+ * Zero-copy: decrypt @rec straight into the reader's buffer. Returns the
+ * bytes placed there (the iterator advanced), 0 when the record must take
+ * the skb path instead (nothing placed, iterator unchanged), or -errno
+ * (-EBADMSG: forged; the buffer was wiped).
+ */
+static int ktls_decrypt_zc(struct sock *sk, struct tls_context *ctx,
+			   const struct ktls_rx_rec *rec, const u8 *hdr,
+			   struct iov_iter *to, u32 data_len)
+{
+	struct tls_prot_info *prot = &ctx->prot_info;
+	u32 cipher_len = rec->len - prot->prepend_size;
+	int nsrc, ndst, npages, np, pinned = 0, i, err;
+	size_t bytes = 0;
+	struct ktls_dec d;
+	u8 type;
+
+	npages = iov_iter_npages_cap(to, KTLS_ZC_MAX_PAGES + 1, data_len);
+	if (npages > KTLS_ZC_MAX_PAGES)
+		return 0;
+	nsrc = ktls_rec_nsg(sk, prot, rec);
+	if (nsrc < 0)
+		return nsrc;
+	nsrc++;
+	ndst = npages + 2;	/* aad, pages, TLS 1.3 content type */
+	err = ktls_dec_alloc(sk, ktls_rx_sw(ctx)->aead_recv, &d, nsrc, ndst,
+			     npages);
+	if (err)
+		return err;
+	err = ktls_dec_prepare(sk, ctx, rec, hdr, &d, nsrc);
+	if (err)
+		goto out;
+
+	sg_init_table(d.dst, ndst);
+	sg_set_buf(&d.dst[0], d.aad, prot->aad_size);
+	np = ktls_zc_pin(to, data_len, &d, npages, &pinned, &bytes);
+	if (np < 0) {
+		/* unreadable buffer: the copy path reports it (EFAULT) */
+		err = 0;
+		goto unpin;
+	}
+	if (prot->tail_size) {
+		sg_set_buf(&d.dst[1 + np], d.tail, prot->tail_size);
+		np++;
+	}
+	sg_mark_end(&d.dst[np]);
+
+	err = ktls_dec_run(ctx, &d, d.dst, cipher_len);
+	if (err == -EBADMSG)
+		ktls_zc_wipe(&d, np);
+	if (err)
+		goto unpin;
+
+	if (prot->version == TLS_1_3_VERSION) {
+		/* the guess: no padding, and the last byte says "data" */
+		type = d.tail[0];
+		if (type != TLS_RECORD_TYPE_DATA) {
+			/* not for this reader (yet): leave nothing behind */
+			ktls_zc_wipe(&d, np);
+			if (!type) {
+				ktls_rx_priv(ctx)->peer_pads = true;
+				if (ctx->rx_no_pad)
+					KTLS_INC_STATS(sock_net(sk),
+						       KTLS_MIB_RXNOPADVIOL);
+			}
+			KTLS_INC_STATS(sock_net(sk), KTLS_MIB_DECRYPTRETRY);
+			err = 0;
+			goto unpin;
+		}
+	}
+	err = data_len;
+	goto put;
+
+unpin:
+	iov_iter_revert(to, bytes);
+put:
+	for (i = 0; i < pinned; i++)
+		put_page(d.pages[i]);
+out:
+	ktls_dec_free(&d);
 	return err;
 }
 
@@ -119,51 +371,118 @@ static int ktls_find_inner_type(struct sk_buff *skb, u32 start, u32 end,
 }
 
 /*
- * Decrypt the complete record @skb (header at offset 0) and describe its
- * plaintext in ktls_rx_msg(skb). On failure nothing of @skb may be shown
- * to the reader. Returns 0, -EBADMSG (authentication, TLS 1.3 without
- * content type) or another -errno.
+ * Hook point for the device path: a record whose every byte a NIC already
+ * decrypted (skb->decrypted on all source skbs) skips software crypto.
+ * Software RX has no device, so the parser's answer is ignored until the
+ * device path exists and its context says the NIC decrypts this flow.
+ */
+static bool ktls_rx_rec_device_decrypted(struct tls_context *ctx,
+					 const struct ktls_rx_rec *rec)
+{
+	return ctx->rx_conf == TLS_HW && rec->skb && rec->dev;
+}
+
+/* Plaintext skb for a record read in place from the TCP queue. */
+static struct sk_buff *ktls_plain_skb(struct sock *sk, u32 len, int *err)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb_with_frags(0, len, PAGE_ALLOC_COSTLY_ORDER, err,
+				   sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	/* the frags are attached, but the lengths are left to us */
+	skb->len = len;
+	skb->data_len = len;
+	return skb;
+}
+
+/*
+ * Decrypt the complete record @rec. A copy-mode rec->skb is taken over
+ * (decrypted in place and returned, or freed) and rec->skb cleared. With
+ * @to (the reader's buffer, @room bytes wanted) the plaintext may go
+ * straight there. Returns:
+ *   > 0  that many bytes of application data were placed in @to;
+ *   0    *@out is the record's plaintext, described by ktls_rx_msg();
+ *   < 0  -EBADMSG (authentication, TLS 1.3 without content type) or
+ *        another errno; nothing of the record is visible anywhere.
  */
 int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
-			struct sk_buff *skb, bool device_decrypted)
+			struct ktls_rx_rec *rec, struct iov_iter *to,
+			size_t room, struct sk_buff **out)
 {
 	struct tls_prot_info *prot = &ctx->prot_info;
-	struct ktls_rx_msg *rxm = ktls_rx_msg(skb);
+	u32 plain_len = rec->len - prot->overhead_size + prot->tail_size;
+	u32 data_len = plain_len - prot->tail_size;
+	struct sk_buff *skb = NULL;
+	struct ktls_rx_msg *rxm;
 	u8 hdr[TLS_HEADER_SIZE];
+	u32 off = 0;
 	u8 type;
 	int err;
 
-	err = skb_copy_bits(skb, 0, hdr, sizeof(hdr));
+	*out = NULL;
+	err = ktls_rec_read(sk, rec, 0, hdr, sizeof(hdr));
 	if (err)
-		return err;
+		goto fail;
 
-	if (!ktls_rx_rec_device_decrypted(ctx, device_decrypted)) {
-		err = ktls_decrypt_sw(sk, ctx, skb, hdr);
-		if (err) {
-			if (err == -EBADMSG)
-				KTLS_INC_STATS(sock_net(sk),
-					       KTLS_MIB_DECRYPTERROR);
-			return err;
-		}
+	if (rec->skb) {
+		/* copy mode: the record is in our own pages, decrypt in place */
+		off = prot->prepend_size;
+		if (!ktls_rx_rec_device_decrypted(ctx, rec))
+			err = ktls_decrypt_to_skb(sk, ctx, rec, hdr, NULL);
+		skb = rec->skb;
+		rec->skb = NULL;
+		if (err)
+			goto fail;
+		goto describe;
 	}
 
-	rxm->offset = prot->prepend_size;
-	if (prot->version == TLS_1_3_VERSION) {
-		int pos = ktls_find_inner_type(skb, prot->prepend_size,
-					       skb->len - prot->tag_size,
-					       &type);
+	if (ktls_zc_ok(ctx, hdr, data_len, to, room)) {
+		err = ktls_decrypt_zc(sk, ctx, rec, hdr, to, data_len);
+		if (err > 0)
+			goto advance;
+		if (err < 0)
+			goto fail;
+	}
 
-		if (pos < 0)
-			return pos;
-		rxm->len = pos - prot->prepend_size;
+	skb = ktls_plain_skb(sk, plain_len, &err);
+	if (!skb)
+		goto fail;
+	err = ktls_decrypt_to_skb(sk, ctx, rec, hdr, skb);
+	if (err)
+		goto fail;
+
+describe:
+	rxm = ktls_rx_msg(skb);
+	rxm->offset = off;
+	if (prot->version == TLS_1_3_VERSION) {
+		int pos = ktls_find_inner_type(skb, off, off + plain_len, &type);
+
+		if (pos < 0) {
+			err = pos;
+			goto fail;
+		}
+		rxm->len = pos - off;
 	} else {
 		type = hdr[0];
-		rxm->len = skb->len - prot->overhead_size;
+		rxm->len = plain_len;
 	}
 	rxm->type = type;
+	*out = skb;
+	err = 0;
 
+advance:
 	/* the sequence may not wrap: the next record could not be trusted */
 	if (ktls_cipher_ctx_advance(prot, &ctx->rx))
 		ktls_err_abort(sk, -EBADMSG);
-	return 0;
+	return err;
+
+fail:
+	if (err == -EBADMSG)
+		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_DECRYPTERROR);
+	kfree_skb(skb);
+	kfree_skb(rec->skb);
+	rec->skb = NULL;
+	return err;
 }

@@ -163,57 +163,36 @@ static void ktls_rx_check_keyupdate(struct sock *sk, struct tls_context *ctx,
 }
 
 /*
- * TLS_RX_EXPECT_NO_PAD bookkeeping. tls.ko decrypts such records straight
- * into the user buffer when they fit and re-decrypts when the guess was
- * wrong; ktls always decrypts into its own pages (so a failed record never
- * touches user memory) and needs no retry, but counts the same events so
- * the counters mean what they mean for tls.ko.
+ * Take the next complete record off the stream and decrypt it, straight
+ * into @to when it can (see ktls_decrypt.c; @to NULL: never). Returns the
+ * bytes placed in @to, or 0 with *@skbp the record (plaintext described by
+ * ktls_rx_msg()) or NULL (no complete record after all), or -errno. A
+ * failed record is freed here, unread, and makes every later read fail
+ * with EBADMSG.
  */
-static void ktls_rx_nopad_account(struct sock *sk, struct tls_context *ctx,
-				  struct sk_buff *skb, bool zc_guess)
+static int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
+			       struct ktls_rx *rx, struct iov_iter *to,
+			       size_t room, struct sk_buff **skbp)
 {
-	struct tls_prot_info *prot = &ctx->prot_info;
-	struct ktls_rx_msg *rxm = ktls_rx_msg(skb);
-	bool padded;
+	struct ktls_rx_rec rec;
+	int err;
 
-	if (!zc_guess || !ctx->rx_no_pad || prot->version != TLS_1_3_VERSION)
-		return;
-	padded = rxm->offset + rxm->len + 1 + prot->tag_size < skb->len;
-	if (rxm->type == TLS_RECORD_TYPE_DATA && !padded)
-		return;
-	if (padded)
-		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_RXNOPADVIOL);
-	KTLS_INC_STATS(sock_net(sk), KTLS_MIB_DECRYPTRETRY);
-}
+	*skbp = NULL;
+	err = ktls_strp_take(rx, &rec);
+	if (err <= 0)
+		return err;
 
-/*
- * Take the next complete record off the stream and decrypt it. Returns
- * the record (plaintext described by ktls_rx_msg()), or NULL with *@err
- * 0 (record not complete after all) or -errno. A failed record is freed
- * here, unread, and makes every later read fail with EBADMSG.
- */
-static struct sk_buff *ktls_rx_next_record(struct sock *sk,
-					   struct tls_context *ctx,
-					   struct ktls_rx *rx, int *err)
-{
-	struct sk_buff *skb;
-	bool dev = false;
-
-	skb = ktls_strp_take(rx, err, &dev);
-	if (!skb)
-		return NULL;
-
-	*err = ktls_decrypt_record(sk, ctx, skb, dev);
-	if (*err) {
-		kfree_skb(skb);
+	err = ktls_decrypt_record(sk, ctx, &rec, to, room, skbp);
+	ktls_strp_consume(rx, &rec);
+	if (err < 0) {
 		rx->sticky_err = -EBADMSG;
 		rx->stopped = true;
 		ktls_err_abort(sk, -EBADMSG);
-		*err = -EBADMSG;
-		return NULL;
+		return -EBADMSG;
 	}
-	ktls_rx_check_keyupdate(sk, ctx, rx, skb);
-	return skb;
+	if (*skbp)
+		ktls_rx_check_keyupdate(sk, ctx, rx, *skbp);
+	return err;
 }
 
 int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
@@ -223,7 +202,8 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	struct tls_sw_context_rx *sw = ktls_rx_sw(ctx);
 	struct ktls_rx *rx = ktls_rx_priv(ctx);
 	bool is_peek = flags & MSG_PEEK;
-	bool zc_ok = !is_peek && !iov_iter_is_kvec(&msg->msg_iter);
+	/* plaintext may go straight to a user buffer, never to a peek */
+	bool zc_ok = !is_peek && user_backed_iter(&msg->msg_iter);
 	ssize_t copied = 0, decrypted = 0;
 	bool stop = false;
 	u8 control = 0;
@@ -255,16 +235,24 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		if (err <= 0)
 			break;
 
-		skb = ktls_rx_next_record(sk, ctx, rx, &err);
+		err = ktls_rx_next_record(sk, ctx, rx,
+					  zc_ok ? &msg->msg_iter : NULL, len,
+					  &skb);
+		if (err > 0) {
+			/* application data, already in the reader's buffer */
+			ktls_rx_content_type(msg, TLS_RECORD_TYPE_DATA,
+					     &control);
+			decrypted += err;
+			len -= err;
+			msg->msg_flags |= MSG_EOR;
+			goto next;
+		}
 		if (!skb) {
 			if (err)
 				break;
 			continue;
 		}
 		rxm = ktls_rx_msg(skb);
-		/* tls.ko would have decrypted into the user buffer if it fit */
-		ktls_rx_nopad_account(sk, ctx, skb, zc_ok &&
-				      skb->len - ctx->prot_info.overhead_size <= len);
 
 		err = ktls_rx_content_type(msg, rxm->type, &control);
 		if (err <= 0) {
@@ -297,7 +285,7 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		}
 		if (control != TLS_RECORD_TYPE_DATA)
 			break;
-
+next:
 		/* let TCP process what queued up while we held the socket */
 		if (len && !rx->ready)
 			sk_flush_backlog(sk);
@@ -328,7 +316,7 @@ ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
 		err = ktls_rx_rec_wait(sk, rx, flags & SPLICE_F_NONBLOCK);
 		if (err <= 0)
 			goto end;
-		skb = ktls_rx_next_record(sk, ctx, rx, &err);
+		err = ktls_rx_next_record(sk, ctx, rx, NULL, 0, &skb);
 		if (!skb)
 			goto end;
 	}

@@ -24,6 +24,8 @@
 #ifndef _KTLS_RX_INT_H
 #define _KTLS_RX_INT_H
 
+#include <linux/scatterlist.h>
+#include <linux/uio.h>
 #include <linux/workqueue.h>
 #include "ktls.h"
 
@@ -66,6 +68,11 @@ struct ktls_rx {
 	bool cur_all_decrypted;	/* every source skb had ->decrypted set */
 	bool work_queued;	/* @work holds a socket reference */
 
+	/*
+	 * TLS 1.3: the peer sent a padded record, so stop guessing that the
+	 * last plaintext byte is the content type (ktls_decrypt.c)
+	 */
+	bool peer_pads;
 	/* a TLS 1.3 KeyUpdate was received; RX waits for new keys */
 	bool key_update_pending;
 	/* fatal decrypt/parse error returned by every later read */
@@ -88,11 +95,29 @@ static inline struct ktls_rx *ktls_rx_priv(struct tls_context *ctx)
 	return (struct ktls_rx *)((u8 *)ctx->priv_ctx_rx + KTLS_RX_PRIV_OFF);
 }
 
+/*
+ * A complete record handed from the parser to the decrypt step:
+ * @in_queue: the record is the first @len bytes of the TCP receive queue
+ * (from copied_seq), read in place; else @skb holds it (copy mode, header
+ * at offset 0) and belongs to whoever took it (the decrypt step takes it
+ * over and clears @skb). @dev: a device decrypted every byte (only known
+ * in copy mode).
+ */
+struct ktls_rx_rec {
+	struct sk_buff *skb;
+	u32 len;
+	bool in_queue;
+	bool dev;
+};
+
 /* ktls_strp.c */
 void ktls_strp_data_ready(struct sock *sk);
 void ktls_strp_check(struct ktls_rx *rx);
-struct sk_buff *ktls_strp_take(struct ktls_rx *rx, int *err,
-			       bool *device_decrypted);
+int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec);
+void ktls_strp_consume(struct ktls_rx *rx, const struct ktls_rx_rec *rec);
+int ktls_strp_peek(struct sock *sk, u32 off, u8 *buf, u32 len);
+int ktls_strp_queue_sg(struct sock *sk, u32 off, u32 len,
+		       struct scatterlist *sg);
 void ktls_strp_abort(struct ktls_rx *rx, int err);
 void ktls_strp_init(struct ktls_rx *rx, struct sock *sk,
 		    struct tls_context *ctx);
@@ -101,6 +126,7 @@ void ktls_strp_done(struct ktls_rx *rx);
 
 /* ktls_decrypt.c */
 int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
-			struct sk_buff *skb, bool device_decrypted);
+			struct ktls_rx_rec *rec, struct iov_iter *to,
+			size_t room, struct sk_buff **out);
 
 #endif /* _KTLS_RX_INT_H */

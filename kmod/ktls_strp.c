@@ -9,16 +9,21 @@
  * POLLIN only for complete records.
  *
  * A reader (process context, socket owned) takes the record with
- * ktls_strp_take(): the record bytes are copied out of the TCP queue with
- * tcp_read_sock() into a freshly allocated page-frag skb, which is then
- * decrypted in place and, if not fully consumed, parked on rx_list.
+ * ktls_strp_take(). Normally the record is left where it is: the decrypt
+ * step reads the ciphertext straight from the TCP queue's skbs
+ * (ktls_strp_queue_sg()) and writes the plaintext elsewhere, and only then
+ * are the record's bytes consumed (ktls_strp_consume()). This is safe
+ * because the owner holds the socket: TCP queues arriving segments on the
+ * backlog instead of touching sk_receive_queue (no collapse, no prune)
+ * until the owner releases it or calls sk_flush_backlog(), which the
+ * reader never does between take and consume.
  *
  * If TCP cannot queue a whole record (receive buffer or window exhausted,
  * tcp_epollin_ready(sk, INT_MAX)), waiting for the rest would dead-lock
- * the connection. The parser then copies what is queued into the partial
- * record skb ("copy mode") from a work item, which frees TCP receive
- * memory and lets the peer continue. The work item holds a socket
- * reference while queued.
+ * the connection. The parser then copies what is queued into a page-frag
+ * skb of its own ("copy mode") from a work item, which frees TCP receive
+ * memory and lets the peer continue; such a record is decrypted from that
+ * skb. The work item holds a socket reference while queued.
  *
  * Locking: see ktls_rx_int.h. Everything here runs either in
  * sk_data_ready (bh_lock_sock held, socket not owned, or the owner's
@@ -30,32 +35,129 @@
 
 #include "ktls_rx_int.h"
 
+/* Offset of stream byte @seq inside @skb (may be >= skb->len). */
+static u32 ktls_strp_skb_off(const struct sk_buff *skb, u32 seq)
+{
+	u32 off = seq - TCP_SKB_CB(skb)->seq;
+
+	/* a SYN occupies one sequence number but no payload byte */
+	if (unlikely(TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN))
+		off--;
+	return off;
+}
+
 /*
  * Copy @len bytes at @off of the TCP queue (relative to copied_seq) into
  * @buf without consuming them. Returns 0, or -EAGAIN if not queued yet.
  */
-static int ktls_strp_peek(struct sock *sk, u8 *buf, u32 len)
+int ktls_strp_peek(struct sock *sk, u32 off, u8 *buf, u32 len)
 {
-	u32 seq = tcp_sk(sk)->copied_seq;
+	u32 seq = tcp_sk(sk)->copied_seq + off;
 	struct sk_buff *skb;
 
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
-		u32 off = seq - TCP_SKB_CB(skb)->seq;
+		u32 soff = ktls_strp_skb_off(skb, seq);
 		u32 n;
 
-		/* a SYN occupies one sequence number but no payload byte */
-		if (unlikely(TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN))
-			off--;
-		if (off >= skb->len)
+		if (soff >= skb->len)
 			continue;
-		n = min(len, skb->len - off);
-		if (skb_copy_bits(skb, off, buf, n))
+		n = min(len, skb->len - soff);
+		if (skb_copy_bits(skb, soff, buf, n))
 			return -EAGAIN;
 		buf += n;
 		len -= n;
 		seq += n;
 		if (!len)
 			return 0;
+	}
+	return -EAGAIN;
+}
+
+/*
+ * Scatterlist entries skb_to_sgvec_nomark() fills for [@off, @off + @len)
+ * of @skb: one for the linear part, one per page frag, and the same again
+ * for every skb on the frag list. -EMSGSIZE if the range is not all there
+ * or the frag lists nest deeper than skb_to_sgvec() accepts.
+ */
+static int ktls_skb_nsg(const struct sk_buff *skb, u32 off, u32 len, int depth)
+{
+	u32 start = skb_headlen(skb), end;
+	const struct sk_buff *frag;
+	int i, n = 0;
+
+	if (depth > 16)
+		return -EMSGSIZE;
+	if (off < start) {
+		u32 chunk = min(start - off, len);
+
+		n++;
+		off += chunk;
+		len -= chunk;
+	}
+	for (i = 0; len && i < skb_shinfo(skb)->nr_frags; i++) {
+		end = start + skb_frag_size(&skb_shinfo(skb)->frags[i]);
+		if (off < end) {
+			u32 chunk = min(end - off, len);
+
+			n++;
+			off += chunk;
+			len -= chunk;
+		}
+		start = end;
+	}
+	skb_walk_frags(skb, frag) {
+		if (!len)
+			break;
+		end = start + frag->len;
+		if (off < end) {
+			u32 chunk = min(end - off, len);
+			int r = ktls_skb_nsg(frag, off - start, chunk, depth + 1);
+
+			if (r < 0)
+				return r;
+			n += r;
+			off += chunk;
+			len -= chunk;
+		}
+		start = end;
+	}
+	return len ? -EMSGSIZE : n;
+}
+
+/*
+ * Describe @len bytes at @off of the TCP queue (relative to copied_seq)
+ * for the crypto API, without copying or consuming them. With @sg NULL
+ * only count the entries needed; otherwise fill exactly that many (no end
+ * mark). Returns the number of entries, -EAGAIN if the bytes are not all
+ * queued, or -EMSGSIZE. Socket owned (the queue must not change until the
+ * bytes are consumed, see the top of this file).
+ */
+int ktls_strp_queue_sg(struct sock *sk, u32 off, u32 len,
+		       struct scatterlist *sg)
+{
+	u32 seq = tcp_sk(sk)->copied_seq + off;
+	struct sk_buff *skb;
+	int used = 0;
+
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		u32 soff = ktls_strp_skb_off(skb, seq);
+		u32 n;
+		int r;
+
+		if (soff >= skb->len)
+			continue;
+		n = min(len, skb->len - soff);
+		if (sg)
+			r = skb_to_sgvec_nomark(skb, sg + used, soff, n);
+		else
+			r = ktls_skb_nsg(skb, soff, n, 0);
+		if (r < 0)
+			return r;
+		used += r;
+		len -= n;
+		seq += n;
+		if (!len)
+			return used;
 	}
 	return -EAGAIN;
 }
@@ -121,7 +223,8 @@ void ktls_strp_check(struct ktls_rx *rx)
 		u8 hdr[TLS_HEADER_SIZE];
 		int len;
 
-		if (inq < TLS_HEADER_SIZE || ktls_strp_peek(sk, hdr, sizeof(hdr)))
+		if (inq < TLS_HEADER_SIZE ||
+		    ktls_strp_peek(sk, 0, hdr, sizeof(hdr)))
 			return;
 		len = ktls_strp_parse_header(&rx->ctx->prot_info, hdr);
 		if (len < 0) {
@@ -241,36 +344,86 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 }
 
 /*
- * Take the complete head record off the stream (socket owned). Returns the
- * record skb (header at offset 0, skb->len == record length) and whether
- * every byte of it was already decrypted by a device, or NULL with *@err
- * set (0 when the record is simply not complete yet).
+ * Device path hook: a NIC may have decrypted (part of) a record. Whether
+ * every byte was is learnt while copying it out, so such flows take the
+ * copy path. Software RX never gets here (rx_conf is TLS_SW).
  */
-struct sk_buff *ktls_strp_take(struct ktls_rx *rx, int *err,
-			       bool *device_decrypted)
+static bool ktls_strp_copy_always(const struct ktls_rx *rx)
 {
-	struct sk_buff *skb;
+	return rx->ctx->rx_conf == TLS_HW;
+}
 
-	*err = ktls_strp_fill(rx);
-	if (*err) {
-		ktls_strp_abort(rx, *err);
-		return NULL;
+/*
+ * Take the complete head record (socket owned) and describe it in @rec:
+ * either left on the TCP queue (rec->skb NULL: the first rec->len bytes
+ * from copied_seq, valid until ktls_strp_consume()), or, in copy mode, in
+ * an skb of our own whose ownership passes to the caller. Returns 1, 0 if
+ * no complete record is there after all, or -errno (the parser is then
+ * stopped). After 1 the caller must call ktls_strp_consume().
+ */
+int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
+{
+	int err;
+
+	if (!rx->cur && !ktls_strp_copy_always(rx)) {
+		ktls_strp_check(rx);
+		if (!rx->stopped && rx->rec_len &&
+		    tcp_inq(rx->sk) >= rx->rec_len) {
+			rec->skb = NULL;
+			rec->len = rx->rec_len;
+			rec->in_queue = true;
+			rec->dev = false;
+			return 1;
+		}
+		WRITE_ONCE(rx->ready, false);
+		return 0;
+	}
+
+	err = ktls_strp_fill(rx);
+	if (err) {
+		ktls_strp_abort(rx, err);
+		return err;
 	}
 	if (!rx->cur || rx->cur_have < rx->rec_len) {
 		WRITE_ONCE(rx->ready, false);
-		return NULL;
+		return 0;
 	}
-
-	skb = rx->cur;
-	*device_decrypted = rx->cur_all_decrypted;
+	rec->skb = rx->cur;
+	rec->len = rx->rec_len;
+	rec->in_queue = false;
+	rec->dev = rx->cur_all_decrypted;
 	rx->cur = NULL;
 	rx->cur_have = 0;
+	return 1;
+}
+
+static int ktls_strp_skip_actor(read_descriptor_t *desc, struct sk_buff *skb,
+				unsigned int offset, size_t len)
+{
+	size_t n = min_t(size_t, len, desc->count);
+
+	desc->count -= n;
+	return n;
+}
+
+/*
+ * Done with the record of the last ktls_strp_take(): drop its bytes from
+ * the TCP queue if they were read in place (this also returns receive
+ * window to the peer), then look at the next record right away.
+ */
+void ktls_strp_consume(struct ktls_rx *rx, const struct ktls_rx_rec *rec)
+{
+	if (rec->in_queue) {
+		read_descriptor_t desc = { .count = rec->len };
+
+		tcp_read_sock(rx->sk, &desc, ktls_strp_skip_actor);
+		/* cannot happen: take() saw every byte queued */
+		if (desc.count)
+			ktls_strp_abort(rx, -EPIPE);
+	}
 	rx->rec_len = 0;
 	WRITE_ONCE(rx->ready, false);
-
-	/* look at the next record right away */
 	ktls_strp_check(rx);
-	return skb;
 }
 
 static void ktls_strp_work(struct work_struct *work)

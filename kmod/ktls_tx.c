@@ -76,12 +76,14 @@ static int ktls_tx_cmsg(struct sock *sk, struct tls_context *ctx,
 
 /*
  * Feed @from into records of @type. @eor: close the last record when the
- * data is consumed. @flags: MSG_* of the call (MSG_DONTWAIT, ...).
+ * data is consumed. @by_ref: @from is a sendpage page that records may
+ * reference instead of copying. @flags: MSG_* of the call (MSG_DONTWAIT,
+ * ...).
  * Returns bytes accepted or -errno; like tls.ko, an error after some data
  * was accepted returns the count, except a sequence wrap (EBADMSG).
  */
 static int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
-			     bool eor, int flags)
+			     bool eor, bool by_ref, int flags)
 {
 	struct tls_context *ctx = tls_get_ctx(sk);
 	struct ktls_tx_ctx *txc = ktls_txc(ctx);
@@ -124,7 +126,7 @@ static int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
 		if (!sk_stream_memory_free(sk))
 			goto wait_for_memory;
 		if (len) {
-			rc = ktls_tx_rec_append(sk, ctx, rec, from, len);
+			rc = ktls_tx_rec_append(sk, ctx, rec, from, len, by_ref);
 			if (rc == -ENOMEM)
 				goto wait_for_memory;
 			if (rc < 0)
@@ -194,7 +196,7 @@ static int ktls_tx_sendmsg_locked(struct sock *sk, struct msghdr *msg)
 		return rc ? sk_stream_error(sk, msg->msg_flags, rc) : 0;
 	}
 
-	return ktls_tx_send_iter(sk, &msg->msg_iter, type, eor,
+	return ktls_tx_send_iter(sk, &msg->msg_iter, type, eor, false,
 				 msg->msg_flags);
 }
 
@@ -216,7 +218,11 @@ int ktls_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	return rc;
 }
 
-/* sendfile/splice into the socket: page data is copied into the record. */
+/*
+ * sendfile/splice into the socket: the page is referenced by the record
+ * and encrypted from where it is when the record closes (one pass over
+ * the data, as tls.ko does); see ktls_tx_rec_append().
+ */
 static int ktls_tx_do_sendpage(struct sock *sk, struct page *page, int offset,
 			       size_t size, int flags)
 {
@@ -235,7 +241,8 @@ static int ktls_tx_do_sendpage(struct sock *sk, struct page *page, int offset,
 		flags |= MSG_MORE;
 
 	iov_iter_bvec(&it, ITER_SOURCE, &bv, 1, size);
-	return ktls_tx_send_iter(sk, &it, TLS_RECORD_TYPE_DATA, eor, flags);
+	return ktls_tx_send_iter(sk, &it, TLS_RECORD_TYPE_DATA, eor, true,
+				 flags);
 }
 
 int ktls_tx_sendpage_locked(struct sock *sk, struct page *page, int offset,

@@ -5,7 +5,8 @@
  * encryption, transmission).
  *
  * Record life cycle:
- *   open (txc->open_rec, plaintext being appended in place)
+ *   open (txc->open_rec, plaintext being appended in place, or, for
+ *         sendfile/splice, referenced in the caller's pages: @pl)
  *   -> closed: header/type written, encrypted in place, rec_seq advanced,
  *      appended to txc->tx_list
  *   -> pushed to TCP page by page (rec->sent tracks partial progress)
@@ -24,12 +25,27 @@
 #ifndef _KTLS_TX_H
 #define _KTLS_TX_H
 
+#include <linux/bvec.h>
+
 #include "ktls.h"
+
+/*
+ * Most page references one record holds before its plaintext is copied
+ * after all: a 16 KiB record spliced from the page cache needs 4 or 5.
+ */
+#define KTLS_TX_PL_MAX		8
 
 struct ktls_tx_rec {
 	struct list_head list;
 	/* header | plaintext -> ciphertext | [TLS 1.3 type] | tag */
 	struct sk_msg en;
+	/*
+	 * sendpage: the plaintext is not copied into @en but referenced
+	 * (page reference held) until the record is encrypted out of place
+	 * into @en. A record is all referenced (@pl_n > 0) or all copied.
+	 */
+	struct bio_vec pl[KTLS_TX_PL_MAX];
+	u8 pl_n;
 	u32 data_len;		/* plaintext bytes in the record */
 	u32 sent;		/* bytes of en already handed to TCP */
 	int tx_flags;		/* MSG_* used when pushing this record */
@@ -38,6 +54,8 @@ struct ktls_tx_rec {
 	u8 nonce[KTLS_NONCE_BUF_SIZE];
 	/* aad + the en data region; one extra entry as end guard */
 	struct scatterlist sg[MAX_MSG_FRAGS + 2];
+	/* aad + @pl + TLS 1.3 type: the source of an out-of-place record */
+	struct scatterlist sg_pl[KTLS_TX_PL_MAX + 2];
 	/* must be last: the tfm's request context follows it */
 	struct aead_request req;
 };
@@ -66,7 +84,7 @@ struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
 void ktls_tx_rec_free(struct sock *sk, struct ktls_tx_rec *rec);
 int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 		       struct ktls_tx_rec *rec, struct iov_iter *from,
-		       size_t len);
+		       size_t len, bool by_ref);
 int ktls_tx_close_rec(struct sock *sk, struct tls_context *ctx, int flags);
 int ktls_tx_push(struct sock *sk, struct tls_context *ctx, int flags);
 

@@ -34,8 +34,15 @@ struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
 	return rec;
 }
 
+static void rec_put_pl(struct ktls_tx_rec *rec)
+{
+	while (rec->pl_n)
+		put_page(rec->pl[--rec->pl_n].bv_page);
+}
+
 void ktls_tx_rec_free(struct sock *sk, struct ktls_tx_rec *rec)
 {
+	rec_put_pl(rec);
 	sk_msg_free(sk, &rec->en);
 	kfree(rec);
 }
@@ -78,19 +85,61 @@ static int msg_write(struct sk_msg *m, u32 off, const void *buf, u32 len)
 }
 
 /*
- * Append up to @len bytes of @from to the open record @rec. Returns the
- * number of bytes appended (less than @len when the record ran out of
- * sk_msg slots: it is then full), or -ENOMEM (nothing changed, wait for
- * memory), or -EFAULT.
+ * Reference @len bytes of the single-page bvec @from instead of copying
+ * them. False if this record cannot take another reference.
+ */
+static bool rec_ref_in(struct ktls_tx_rec *rec, struct iov_iter *from,
+		       u32 len)
+{
+	const struct bio_vec *bv = from->bvec;
+
+	if (rec->pl_n >= KTLS_TX_PL_MAX || (!rec->pl_n && rec->data_len))
+		return false;
+	get_page(bv->bv_page);
+	rec->pl[rec->pl_n++] = (struct bio_vec) {
+		.bv_page = bv->bv_page,
+		.bv_offset = bv->bv_offset + from->iov_offset,
+		.bv_len = len,
+	};
+	iov_iter_advance(from, len);
+	return true;
+}
+
+/* Turn a referencing record into a copied one (mixed sources). */
+static int rec_copy_pl(struct ktls_tx_rec *rec, u32 prepend)
+{
+	u32 off = prepend;
+	struct iov_iter it;
+	int i, rc;
+
+	for (i = 0; i < rec->pl_n; i++) {
+		iov_iter_bvec(&it, ITER_SOURCE, &rec->pl[i], 1,
+			      rec->pl[i].bv_len);
+		rc = msg_copy_in(&rec->en, off, &it, rec->pl[i].bv_len);
+		if (rc)
+			return rc;
+		off += rec->pl[i].bv_len;
+	}
+	rec_put_pl(rec);
+	return 0;
+}
+
+/*
+ * Append up to @len bytes of @from to the open record @rec; @by_ref: @from
+ * is one page of a sendpage call, which may be referenced rather than
+ * copied. Returns the number of bytes appended (less than @len when the
+ * record ran out of sk_msg slots: it is then full), or -ENOMEM (nothing
+ * changed, wait for memory), or -EFAULT.
  */
 int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 		       struct ktls_tx_rec *rec, struct iov_iter *from,
-		       size_t len)
+		       size_t len, bool by_ref)
 {
 	const struct tls_prot_info *prot = &ctx->prot_info;
 	u32 base = prot->overhead_size + rec->data_len;
 	int rc;
 
+	/* room for the ciphertext, which is always built in @en */
 	rc = sk_msg_alloc(sk, &rec->en, base + len, 0);
 	if (rc == -ENOSPC) {
 		/* out of slots: keep what fits, the record is then full */
@@ -103,8 +152,15 @@ int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 		return rc;
 	}
 
-	rc = msg_copy_in(&rec->en, prot->prepend_size + rec->data_len, from,
-			 len);
+	if (by_ref && iov_iter_is_bvec(from) && from->nr_segs == 1 &&
+	    rec_ref_in(rec, from, len)) {
+		rec->data_len += len;
+		return len;
+	}
+	rc = rec->pl_n ? rec_copy_pl(rec, prot->prepend_size) : 0;
+	if (!rc)
+		rc = msg_copy_in(&rec->en, prot->prepend_size + rec->data_len,
+				 from, len);
 	if (rc) {
 		sk_msg_trim(sk, &rec->en, base);
 		return rc;
@@ -143,6 +199,24 @@ static void rec_build_sg(const struct tls_prot_info *prot,
 	sg_mark_end(&rec->sg[n - 1]);
 }
 
+/* aad + referenced plaintext + TLS 1.3 type, for out-of-place records */
+static struct scatterlist *rec_build_pl_sg(const struct tls_prot_info *prot,
+					   struct ktls_tx_rec *rec)
+{
+	struct scatterlist *sg = rec->sg_pl;
+	int i, n = 1;
+
+	sg_init_table(sg, ARRAY_SIZE(rec->sg_pl));
+	sg_set_buf(&sg[0], rec->aad, prot->aad_size);
+	for (i = 0; i < rec->pl_n; i++)
+		sg_set_page(&sg[n++], rec->pl[i].bv_page, rec->pl[i].bv_len,
+			    rec->pl[i].bv_offset);
+	if (prot->tail_size)
+		sg_set_buf(&sg[n++], &rec->type, 1);
+	sg_mark_end(&sg[n - 1]);
+	return sg;
+}
+
 static int rec_encrypt(struct sock *sk, struct tls_context *ctx,
 		       struct ktls_tx_rec *rec)
 {
@@ -169,10 +243,14 @@ static int rec_encrypt(struct sock *sk, struct tls_context *ctx,
 				  CRYPTO_TFM_REQ_MAY_SLEEP,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(&rec->req, prot->aad_size);
-	aead_request_set_crypt(&rec->req, rec->sg, rec->sg,
+	aead_request_set_crypt(&rec->req, rec->pl_n ? rec_build_pl_sg(prot, rec) :
+			       rec->sg, rec->sg,
 			       rec->data_len + prot->tail_size, rec->nonce);
 	/* async implementations: wait here, nothing stays in flight */
-	return crypto_wait_req(crypto_aead_encrypt(&rec->req), &wait);
+	rc = crypto_wait_req(crypto_aead_encrypt(&rec->req), &wait);
+	/* the ciphertext is in @en: the caller's pages are not needed */
+	rec_put_pl(rec);
+	return rc;
 }
 
 /*

@@ -34,6 +34,8 @@ for v in 12 13; do
 		tx "TLS$v $c MSG_EOR closes the record" -V $v -c $c -m eor -s 2000 -n 60000
 		tx "TLS$v $c sendfile" -V $v -c $c -m sendfile -s 100000 -n 120000
 		tx "TLS$v $c splice" -V $v -c $c -m splice -s 7000 -n 60000
+		tx "TLS$v $c send + splice + 97-byte splices packed into full records" \
+			-V $v -c $c -m mixed -s 5000 -n 90000
 		tx "TLS$v $c TLS_SET_RECORD_TYPE records" -V $v -c $c -m ctrl -s 1000 -n 30000
 	done
 done

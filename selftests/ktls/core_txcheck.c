@@ -9,7 +9,7 @@
  * content types, and every plaintext byte against the generated stream.
  *
  * usage: core_txcheck -V 12|13 -c gcm128|gcm256|ccm|chacha
- *                     -m send|more|sendfile|splice|ctrl|eor
+ *                     -m send|more|sendfile|splice|mixed|ctrl|eor
  *                     [-n total] [-s chunk] [-L max_payload_len]
  *                     [-q byte: initial rec_seq filled with it]
  * Exit 0 on success; a diagnostic on stderr otherwise.
@@ -165,6 +165,62 @@ static int open_record(const unsigned char *hdr, const unsigned char *body,
 	return ok ? ctlen : -1;
 }
 
+/* Splice @n bytes at @off of file @f into socket @fd through pipe @p. */
+static void splice_out(int f, size_t off, int p[2], int fd, size_t n, int more)
+{
+	while (n) {
+		loff_t lo = off;
+		ssize_t r = splice(f, &lo, p[1], NULL, n, 0);
+
+		if (r > 0)
+			r = splice(p[0], NULL, fd, NULL, r,
+				   more || (size_t)r < n ? SPLICE_F_MORE : 0);
+		if (r <= 0)
+			die("splice at %zu: %zd %s", off, r, strerror(errno));
+		off += r;
+		n -= r;
+	}
+}
+
+/*
+ * mixed: send(MSG_MORE), one splice and many 97-byte splices, in turn,
+ * all "more" until the last byte: records must come out full although
+ * their plaintext mixes copied bytes and bytes referenced in page-cache
+ * pages (ktls switches a record from referencing to copying on the fly).
+ */
+static void send_mixed(int fd, int f, const unsigned char *buf, size_t total,
+		       size_t chunk)
+{
+	size_t off = 0, k = 0;
+	int p[2];
+
+	if (pipe(p))
+		die("pipe");
+	while (off < total) {
+		size_t n = total - off < chunk ? total - off : chunk, o;
+		int last = off + n == total;
+
+		switch (k++ % 3) {
+		case 0:
+			if (send(fd, buf + off, n, last ? 0 : MSG_MORE) != (ssize_t)n)
+				die("send at %zu: %s", off, strerror(errno));
+			break;
+		case 1:
+			splice_out(f, off, p, fd, n, !last);
+			break;
+		default:
+			for (o = 0; o < n; o += 97) {
+				size_t m = n - o < 97 ? n - o : 97;
+
+				splice_out(f, off + o, p, fd, m, !last || o + m < n);
+			}
+		}
+		off += n;
+	}
+	close(p[0]);
+	close(p[1]);
+}
+
 static void sender(int fd, const char *mode, size_t total, size_t chunk)
 {
 	unsigned char *buf = malloc(total);
@@ -174,12 +230,17 @@ static void sender(int fd, const char *mode, size_t total, size_t chunk)
 		buf[i] = gen(i);
 	setup_tx(fd);
 
-	if (!strcmp(mode, "sendfile") || !strcmp(mode, "splice")) {
+	if (!strcmp(mode, "sendfile") || !strcmp(mode, "splice") ||
+	    !strcmp(mode, "mixed")) {
 		int f = open("/tmp", O_TMPFILE | O_RDWR, 0600), p[2];
 		off_t fo = 0;
 
 		if (f < 0 || write(f, buf, total) != (ssize_t)total)
 			die("tmpfile: %s", strerror(errno));
+		if (mode[0] == 'm') {
+			send_mixed(fd, f, buf, total, chunk);
+			total = 0;
+		}
 		if (pipe(p))
 			die("pipe");
 		while (off < total) {
@@ -299,14 +360,15 @@ static void receiver(int fd, const char *mode, size_t total, size_t chunk)
 				chunk_left = total - pos < chunk ? total - pos : chunk;
 				chunk_idx = pos / chunk;
 			}
-			want = chunk_left < (size_t)maxlen ? chunk_left : maxlen;
+			want = chunk_left < (size_t)maxlen ? chunk_left : (size_t)maxlen;
 			if ((size_t)plen != want)
 				die("record %zu: %d bytes, expected %zu", recs, plen, want);
 			chunk_left -= plen;
 			if (type != (!strcmp(mode, "ctrl") && chunk_idx % 3 == 1 ? 22 : 23))
 				die("record %zu: type %d", recs, type);
-		} else if (!strcmp(mode, "more") || !strcmp(mode, "eor")) {
-			size_t want = total - pos < (size_t)maxlen ? total - pos : maxlen;
+		} else if (!strcmp(mode, "more") || !strcmp(mode, "eor") ||
+			   !strcmp(mode, "mixed")) {
+			size_t want = total - pos < (size_t)maxlen ? total - pos : (size_t)maxlen;
 
 			if ((size_t)plen != want)
 				die("record %zu: %d bytes, expected %zu (MSG_MORE packing)",

@@ -464,21 +464,39 @@ static void t_bad_auth(const struct var *v)
 		CHECK(stat_get("TlsDecryptError") == errs + 1, "TlsDecryptError");
 }
 
-/* Broken ciphertext byte in the middle of a large record. */
+/*
+ * Broken ciphertext byte in the middle of a large record, read into a
+ * buffer with room for all of it (so the plaintext may be decrypted
+ * straight into it; for TLS 1.3 TLS_RX_EXPECT_NO_PAD allows that too).
+ * EBADMSG, and no plaintext of the record is left in the buffer: every
+ * byte is either untouched (0x5a) or wiped (0). CTR-mode ciphers turn one
+ * flipped ciphertext byte into one wrong plaintext byte, so a kernel that
+ * leaves the AEAD's output behind (tls.ko does) fails this.
+ */
 static void t_bad_ct(const struct var *v)
 {
 	static uint8_t rec[MAX_PLAIN + 512], pt[MAX_PLAIN], got[MAX_PLAIN];
 	struct keys k;
-	int n;
+	int n, one = 1;
+	ssize_t r;
 
 	setup(&k, v);
+	if (v->version == TLS_1_3_VERSION)
+		CHECK(!setsockopt(fd_rx, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &one,
+				  sizeof(one)), "no_pad");
+	fill(pt, sizeof(pt), 12);
 	n = build_record(&k, REC_DATA, pt, MAX_PLAIN, 0, rec);
 	rec[n / 2] ^= 0x80;
 	send_all(fd_tx, rec, n);
+	usleep(100000);
 	memset(got, 0x5a, sizeof(got));
-	expect_err(EBADMSG, "bad ciphertext");
+	errno = 0;
+	r = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(r == -1 && errno == EBADMSG, "bad ciphertext: recv returned %zd", r);
 	for (n = 0; n < MAX_PLAIN; n++)
-		CHECK(got[n] == 0x5a, "buffer touched");
+		CHECK(got[n] == 0x5a || got[n] == 0,
+		      "plaintext of a forged record left in the buffer at %d", n);
+	expect_err(EBADMSG, "bad ciphertext, sticky");
 }
 
 /* TLS 1.3: inner plaintext of zeros only (no content type): EBADMSG. */
@@ -801,6 +819,65 @@ static void t_nopad(const struct var *v)
 	}
 }
 
+/*
+ * TLS 1.3 without TLS_RX_EXPECT_NO_PAD: ktls still decrypts straight into
+ * the reader's buffer, guessing "data, no padding", until the peer pads a
+ * record. Every record reads right; a wrong guess (control record, padded
+ * record) costs one TlsDecryptRetry and leaves nothing in the buffer;
+ * after the first padded record ktls stops guessing (no more retries).
+ * TlsRxNoPadViolation is only for sockets that set the option.
+ */
+static void t_guess(const struct var *v)
+{
+	uint8_t pt[1000], got[1000];
+	long viol = stat_get("TlsRxNoPadViolation");
+	long retry = stat_get("TlsDecryptRetry");
+	struct keys k;
+	int type;
+	ssize_t n;
+
+	if (v->version != TLS_1_3_VERSION)
+		exit(SKIP_RC);
+	if (access("/sys/module/ktls", F_OK))
+		exit(SKIP_RC);	/* tls.ko never guesses without the option */
+	setup(&k, v);
+	fill(pt, sizeof(pt), 13);
+	send_rec(&k, REC_DATA, pt, 500, 0);
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 500 && !memcmp(got, pt, 500), "data (%zd)", n);
+	if (retry >= 0)
+		CHECK(stat_get("TlsDecryptRetry") == retry, "right guess: no retry");
+
+	/* data then a control record in one read: the control record is
+	 * decrypted into the buffer by the guess, then wiped and kept
+	 */
+	send_rec(&k, REC_DATA, pt, 300, 0);
+	send_rec(&k, REC_HS, "y", 1, 0);
+	usleep(100000);
+	memset(got, 0x77, sizeof(got));
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 300 && !memcmp(got, pt, 300), "data before control (%zd)", n);
+	CHECK(got[300] != 'y', "control record plaintext left in the buffer");
+	n = recv_type(fd_rx, got, sizeof(got), 0, &type);
+	CHECK(n == 1 && type == REC_HS && got[0] == 'y', "control");
+	if (retry >= 0)
+		CHECK(stat_get("TlsDecryptRetry") == retry + 1, "control: one retry");
+
+	/* a padded record: read right, and the guessing stops */
+	send_rec(&k, REC_DATA, pt + 500, 200, 50);
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 200 && !memcmp(got, pt + 500, 200), "padded (%zd)", n);
+	send_rec(&k, REC_DATA, pt + 700, 200, 50);
+	send_rec(&k, REC_DATA, pt + 900, 100, 0);
+	usleep(100000);
+	n = recv(fd_rx, got, 300, MSG_WAITALL);
+	CHECK(n == 300 && !memcmp(got, pt + 700, 300), "after padding (%zd)", n);
+	if (retry >= 0) {
+		CHECK(stat_get("TlsDecryptRetry") == retry + 2, "one retry for padding");
+		CHECK(stat_get("TlsRxNoPadViolation") == viol, "no violation without the option");
+	}
+}
+
 /* Records queued before TLS_RX is set are parsed once it is. */
 static void t_prequeue(const struct var *v)
 {
@@ -834,7 +911,7 @@ static const struct tcase cases[] = {
 	{ "peek", t_peek }, { "splice", t_splice }, { "poll", t_poll },
 	{ "timeo_eof", t_timeo_eof }, { "waitall", t_waitall },
 	{ "bigxfer", t_bigxfer }, { "copymode", t_copymode }, { "rekey", t_rekey },
-	{ "nopad", t_nopad }, { "prequeue", t_prequeue },
+	{ "nopad", t_nopad }, { "guess", t_guess }, { "prequeue", t_prequeue },
 };
 
 /* Run @tc for one variant in a child; report "RESULT case.variant rc". */

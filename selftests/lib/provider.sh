@@ -5,7 +5,8 @@
 #   provider_load ktls   our kmod/ktls.ko (insmod; its crypto deps autoload)
 #   provider_unload      remove whichever is loaded (fails if sockets use it)
 #
-# KTLS_PROVIDER in the environment picks the default for provider_load.
+# KTLS_PROVIDER in the environment picks the default for provider_load;
+# KTLS_KO another ktls.ko to load (a snapshot, an older build for A/B).
 
 KTLS_REPO=${KTLS_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
@@ -26,7 +27,7 @@ provider_load() {
 	ktls)
 		# ktls.ko uses symbols of nothing but the core kernel; the AEAD
 		# algorithms are requested by name when keys are installed.
-		insmod "$KTLS_REPO/kmod/ktls.ko" ;;
+		insmod "${KTLS_KO:-$KTLS_REPO/kmod/ktls.ko}" ;;
 	*)
 		echo "provider_load: unknown provider '$want'" >&2
 		return 1 ;;
