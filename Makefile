@@ -7,6 +7,8 @@
 #   make check      run every test suite in guests (T=suite-glob F=filter)
 #   make demo       boot a guest and show a kTLS session end to end
 #   make bench      benchmarks (QUICK=1 for a short run)
+#   make bench-profile  perf profile of one figure, tls.ko vs ktls.ko
+#                   (PROFILE="rx 12 aes128gcm 16384": mode version cipher size)
 #   make lint       checkpatch + sparse on our kernel code
 #   make vm-shell   interactive shell in a guest
 
@@ -21,7 +23,7 @@ MODDIRS := $(patsubst %/Kbuild,%,$(wildcard kmod/Kbuild drivers/*/Kbuild))
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile selftests/Makefile))
 
 .PHONY: all modules $(MODDIRS) $(SUBDIRS) deps deps-check kernel conformance check demo \
-	bench lint vm-shell clean
+	bench bench-profile lint vm-shell clean
 
 all: modules $(SUBDIRS)
 
@@ -59,6 +61,12 @@ bench: all kernel
 	selftests/vm/vm-run --name bench --timeout $(if $(QUICK),900,2400) --mem 4096 \
 		-- env QUICK=$(if $(QUICK),1,0) bench/run.sh
 	@echo "reproduce: make bench$(if $(QUICK), QUICK=1) (results in $(O)/bench/)"
+
+# perf profile of one bulk figure on tls.ko and ktls.ko (bench/profile.sh)
+PROFILE ?= rx 12 aes128gcm 16384
+bench-profile: all kernel
+	selftests/vm/vm-run --name profile --timeout 600 --mem 4096 \
+		-- bench/profile.sh $(PROFILE)
 
 vm-shell: kernel
 	selftests/vm/vm-run --shell

@@ -11,7 +11,7 @@ pkgs=(
 	iproute2 ethtool iputils-ping procps psmisc python3
 	clang llvm libbpf-dev bpftool
 	libssl-dev openssl gnutls-bin libgnutls28-dev
-	sparse linux-source-6.1 linux-headers-amd64
+	sparse linux-source-6.1 linux-headers-amd64 linux-perf
 )
 
 missing() {
