@@ -31,6 +31,7 @@
  * Called with the socket owned.
  */
 #include <linux/highmem.h>
+#include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
 #include <crypto/aead.h>
@@ -273,6 +274,7 @@ static int ktls_decrypt_zc(struct sock *sk, struct tls_context *ctx,
 	struct tls_prot_info *prot = &ctx->prot_info;
 	u32 cipher_len = rec->len - prot->prepend_size;
 	int nsrc, ndst, npages, np, pinned = 0, i, err;
+	bool wrote = false;
 	size_t bytes = 0;
 	struct ktls_dec d;
 	u8 type;
@@ -308,6 +310,7 @@ static int ktls_decrypt_zc(struct sock *sk, struct tls_context *ctx,
 	sg_mark_end(&d.dst[np]);
 
 	err = ktls_dec_run(ctx, &d, d.dst, cipher_len);
+	wrote = true;
 	if (err == -EBADMSG)
 		ktls_zc_wipe(&d, np);
 	if (err)
@@ -336,8 +339,16 @@ static int ktls_decrypt_zc(struct sock *sk, struct tls_context *ctx,
 unpin:
 	iov_iter_revert(to, bytes);
 put:
-	for (i = 0; i < pinned; i++)
+	for (i = 0; i < pinned; i++) {
+		/*
+		 * Written through the kernel mapping: tell the page cache and
+		 * reclaim (a clean swap-cache or file page would otherwise be
+		 * dropped with our bytes), as direct I/O does.
+		 */
+		if (wrote)
+			set_page_dirty_lock(d.pages[i]);
 		put_page(d.pages[i]);
+	}
 out:
 	ktls_dec_free(&d);
 	return err;
