@@ -18,7 +18,9 @@
  *
  * usage: tls_tool -l|-C ADDR -p PORT [-6] [-k 128|256] [-n BYTES]
  *                 [-T MODE] [-R MODE] [-s SEED] [-t SECS] [-M]
- * MODE: ktls, raw, plain or off.
+ *                 [-w MSECS]
+ * MODE: ktls, raw, plain or off.  -w: pause after each write (of up to
+ * 64 KiB or one raw record), to make a flow last long enough to act on.
  * -T/-R: how this end sends/receives; "off" skips that direction.
  * Prints "tls_tool: sent N received N" and exits 0 when byte-exact.
  */
@@ -58,6 +60,7 @@ static int keybits = 128;
 static unsigned long long nbytes = 1 << 20;
 static unsigned long long seed = 1;
 static int marker;
+static int write_pause_ms;
 static int sock_fd;
 
 static void die(const char *what)
@@ -261,6 +264,8 @@ static void *sender(void *arg)
 			sn++;
 		}
 		d->done += len;
+		if (write_pause_ms)
+			usleep(write_pause_ms * 1000);
 	}
 	if (shutdown(sock_fd, SHUT_WR))
 		die("shutdown");
@@ -390,7 +395,7 @@ int main(int argc, char **argv)
 
 	tx.mode = M_KTLS;
 	rx.mode = M_KTLS;
-	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:M")) != -1) {
+	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:Mw:")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'C': caddr = optarg; break;
@@ -403,6 +408,7 @@ int main(int argc, char **argv)
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 't': alarm(atoi(optarg)); break;
 		case 'M': marker = 1; break;
+		case 'w': write_pause_ms = atoi(optarg); break;
 		default: exit(2);
 		}
 	}
