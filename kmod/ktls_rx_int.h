@@ -63,6 +63,14 @@ struct ktls_rx {
 	struct sk_buff *cur;
 	u32 cur_have;
 	u32 rec_len;
+	/*
+	 * The first bytes of a header that TCP could not complete: taken
+	 * off the queue (copy mode for the header) because the skb holding
+	 * them kept the receive window shut. Moved into @cur once the
+	 * header is whole.
+	 */
+	u8 stash[TLS_HEADER_SIZE];
+	u8 stash_len;
 	bool ready;
 	bool stopped;		/* parser stopped: bad header or release */
 	bool cur_all_decrypted;	/* every source skb had ->decrypted set */

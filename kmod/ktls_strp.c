@@ -220,11 +220,22 @@ void ktls_strp_check(struct ktls_rx *rx)
 
 	inq = tcp_inq(sk);
 	if (!rx->rec_len) {
+		u32 have = rx->stash_len;
 		u8 hdr[TLS_HEADER_SIZE];
 		int len;
 
-		if (inq < TLS_HEADER_SIZE ||
-		    ktls_strp_peek(sk, 0, hdr, sizeof(hdr)))
+		if (have + inq < TLS_HEADER_SIZE) {
+			/*
+			 * A partly read skb keeps its whole truesize charged,
+			 * so a few header bytes can hold the window shut:
+			 * take them off the queue, or the rest never comes.
+			 */
+			if (inq && tcp_epollin_ready(sk, INT_MAX))
+				ktls_strp_queue_work(rx);
+			return;
+		}
+		memcpy(hdr, rx->stash, have);
+		if (ktls_strp_peek(sk, 0, hdr + have, sizeof(hdr) - have))
 			return;
 		len = ktls_strp_parse_header(&rx->ctx->prot_info, hdr);
 		if (len < 0) {
@@ -234,7 +245,7 @@ void ktls_strp_check(struct ktls_rx *rx)
 		rx->rec_len = len;
 	}
 
-	if (rx->cur_have + inq >= rx->rec_len) {
+	if (rx->stash_len + rx->cur_have + inq >= rx->rec_len) {
 		WRITE_ONCE(rx->ready, true);
 		ktls_rx_sw(rx->ctx)->saved_data_ready(sk);
 		return;
@@ -308,6 +319,23 @@ static int ktls_strp_copy_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	return n;
 }
 
+static int ktls_strp_stash_actor(read_descriptor_t *desc, struct sk_buff *skb,
+				 unsigned int offset, size_t len)
+{
+	struct ktls_rx *rx = desc->arg.data;
+	u32 n = min_t(size_t, len, desc->count);
+
+	if (!n)
+		return 0;
+	if (skb_copy_bits(skb, offset, rx->stash + rx->stash_len, n)) {
+		desc->error = -EFAULT;
+		return 0;
+	}
+	rx->stash_len += n;
+	desc->count -= n;
+	return n;
+}
+
 /*
  * Copy the queued part of the head record out of the TCP queue.
  * Socket owned. Returns 0 or -errno (allocation or copy failure).
@@ -319,8 +347,21 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 	int err = 0;
 
 	ktls_strp_check(rx);
-	if (rx->stopped || !rx->rec_len)
+	if (rx->stopped)
 		return 0;
+	if (!rx->rec_len) {
+		/* header incomplete: stash what is queued of it */
+		if (!tcp_inq(sk))
+			return 0;
+		desc.arg.data = rx;
+		desc.count = TLS_HEADER_SIZE - rx->stash_len;
+		tcp_read_sock(sk, &desc, ktls_strp_stash_actor);
+		if (desc.error)
+			return desc.error;
+		ktls_strp_check(rx);
+		if (rx->stopped || !rx->rec_len)
+			return 0;
+	}
 
 	if (!rx->cur) {
 		rx->cur = alloc_skb_with_frags(0, rx->rec_len,
@@ -333,6 +374,16 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 		rx->cur->data_len = rx->rec_len;
 		rx->cur_have = 0;
 		rx->cur_all_decrypted = true;
+		if (rx->stash_len) {
+			err = skb_store_bits(rx->cur, 0, rx->stash,
+					     rx->stash_len);
+			if (err)
+				return err;
+			rx->cur_have = rx->stash_len;
+			rx->stash_len = 0;
+			/* these bytes' decrypted marks are gone */
+			rx->cur_all_decrypted = false;
+		}
 	}
 	if (rx->cur_have >= rx->rec_len || !tcp_inq(sk))
 		return 0;
@@ -365,7 +416,7 @@ int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 {
 	int err;
 
-	if (!rx->cur && !ktls_strp_copy_always(rx)) {
+	if (!rx->cur && !rx->stash_len && !ktls_strp_copy_always(rx)) {
 		ktls_strp_check(rx);
 		if (!rx->stopped && rx->rec_len &&
 		    tcp_inq(rx->sk) >= rx->rec_len) {

@@ -8,4 +8,5 @@
 rx_setup
 rx_case bigxfer 600
 rx_case copymode 600
+rx_case hdr_stash 300
 rx_finish

@@ -749,6 +749,81 @@ static void t_copymode(const struct var *v)
 	bigxfer(v, 4096, 2 << 20);
 }
 
+/*
+ * A few bytes of the next record's header left in a large skb, with a
+ * small receive buffer: that skb's whole truesize stays charged, TCP
+ * advertises a zero window, and the rest of the header can only arrive
+ * once the parser takes those bytes off the queue. Reading record B must
+ * not hang (found by copymode under load: 1 byte queued, zero window,
+ * reader asleep waiting for a header). Warm-up records raise the
+ * receiver's MSS estimate, so that the window really closes.
+ */
+static void t_hdr_stash(const struct var *v)
+{
+	static uint8_t ra[MAX_PLAIN + 512], rb[MAX_PLAIN + 512];
+	static uint8_t pa[6000], pb[12000], got[MAX_PLAIN];
+	static const int alen[] = { 3000, 4500, 6000 }, tail[] = { 2500, 3500, 4000 };
+	struct timeval tv = { .tv_sec = 10 };
+	int na, nb, split, a, i, off;
+	struct keys k;
+	size_t tot;
+	ssize_t n;
+	pid_t pid;
+
+	fill(pa, sizeof(pa), 14);
+	fill(pb, sizeof(pb), 15);
+	for (a = 0; a < 3; a++) {
+		for (split = 1; split < 5; split++) {
+			sock_pair(4096);
+			keys_init(&k, v, 0);
+			if (set_rx(fd_rx, &k))
+				exit(errno == ENOENT ? SKIP_RC : 1);
+			CHECK(!setsockopt(fd_rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+			      "SO_RCVTIMEO");
+			for (i = 0; i < 3; i++) {	/* warm-up */
+				pid = fork();
+				if (!pid) {
+					send_rec(&k, REC_DATA, pb, sizeof(pb), 0);
+					_exit(0);
+				}
+				for (tot = 0; tot < sizeof(pb); tot += n) {
+					n = recv(fd_rx, got, sizeof(pb) - tot, 0);
+					CHECK(n > 0, "warm-up recv");
+				}
+				waitpid(pid, NULL, 0);
+				k.seq++;	/* the child's send_rec used it */
+			}
+			na = build_record(&k, REC_DATA, pa, alen[a], 0, ra);
+			nb = build_record(&k, REC_DATA, pb, sizeof(pb), 0, rb);
+			/* record A, its last @tail[a] bytes and @split bytes of
+			 * B's header in one send: one skb with a large truesize
+			 */
+			memcpy(ra + na, rb, split);
+			off = na - tail[a];
+			send_all(fd_tx, ra, off);
+			usleep(20000);
+			send_all(fd_tx, ra + off, na + split - off);
+			usleep(100000);
+			n = recv(fd_rx, got, sizeof(got), 0);
+			CHECK(n == alen[a] && !memcmp(got, pa, n), "record A (%zd)", n);
+			pid = fork();
+			if (!pid) {
+				send_all(fd_tx, rb + split, nb - split);
+				_exit(0);
+			}
+			for (tot = 0; tot < sizeof(pb); tot += n) {
+				n = recv(fd_rx, got + tot, sizeof(got) - tot, 0);
+				CHECK(n > 0, "record B after %d + %d header bytes: recv %zd",
+				      alen[a], split, n);
+			}
+			CHECK(tot == sizeof(pb) && !memcmp(got, pb, tot), "record B data");
+			waitpid(pid, NULL, 0);
+			close(fd_rx);
+			close(fd_tx);
+		}
+	}
+}
+
 /* TLS 1.3 KeyUpdate: delivered, then EKEYEXPIRED and no POLLIN until TLS_RX. */
 static void t_rekey(const struct var *v)
 {
@@ -910,7 +985,8 @@ static const struct tcase cases[] = {
 	{ "bad_ct", t_bad_ct }, { "no_type", t_no_type }, { "control", t_control },
 	{ "peek", t_peek }, { "splice", t_splice }, { "poll", t_poll },
 	{ "timeo_eof", t_timeo_eof }, { "waitall", t_waitall },
-	{ "bigxfer", t_bigxfer }, { "copymode", t_copymode }, { "rekey", t_rekey },
+	{ "bigxfer", t_bigxfer }, { "copymode", t_copymode },
+	{ "hdr_stash", t_hdr_stash }, { "rekey", t_rekey },
 	{ "nopad", t_nopad }, { "guess", t_guess }, { "prequeue", t_prequeue },
 };
 
