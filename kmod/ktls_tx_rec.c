@@ -239,8 +239,13 @@ static int rec_encrypt(struct sock *sk, struct tls_context *ctx,
 
 	rec_build_sg(prot, rec);
 	aead_request_set_tfm(&rec->req, ktls_txc(ctx)->aead);
-	aead_request_set_callback(&rec->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-				  CRYPTO_TFM_REQ_MAY_SLEEP,
+	/*
+	 * No CRYPTO_TFM_REQ_MAY_SLEEP (tls.ko sets none either): with it the
+	 * skcipher walk of template AEADs (rfc7539 ChaCha20-Poly1305) calls
+	 * cond_resched() after every page of the record, while we hold the
+	 * socket lock. Measured: ChaCha TX and sendfile 2-3 % faster without.
+	 */
+	aead_request_set_callback(&rec->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(&rec->req, prot->aad_size);
 	aead_request_set_crypt(&rec->req, rec->pl_n ? rec_build_pl_sg(prot, rec) :
