@@ -19,7 +19,8 @@ RX_VARIANTS="12gcm 12gcm256 12ccm 12chacha 13gcm 13gcm256 13chacha 13ccm"
 
 rx_setup() {
 	mkdir -p "$O/ktls"
-	if [ ! -x "$RX_TEST" ] || [ "$rx_here/rx_test.c" -nt "$RX_TEST" ]; then
+	if [ ! -x "$RX_TEST" ] || [ "$rx_here/rx_test.c" -nt "$RX_TEST" ] ||
+	   [ "$rx_here/rx_records.h" -nt "$RX_TEST" ]; then
 		gcc -O2 -Wall -Wextra -o "$RX_TEST" "$rx_here/rx_test.c" -lcrypto ||
 			{ tap_fail "build rx_test"; tap_done; exit 1; }
 	fi
