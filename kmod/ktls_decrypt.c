@@ -109,17 +109,29 @@ static int ktls_rec_nsg(struct sock *sk, const struct tls_prot_info *prot,
 }
 
 /*
- * Nonce, AAD and the source scatterlist (@nsrc entries: the AAD, then the
- * ciphertext and tag).
+ * Allocate the work area for @rec (@ndst destination entries, @npages
+ * user pages) and fill in what every way of decrypting shares: nonce,
+ * AAD, the source scatterlist (the AAD, then the ciphertext and tag) and,
+ * if @ndst, the destination table with its AAD entry. On error nothing is
+ * left allocated.
  */
-static int ktls_dec_prepare(struct sock *sk, struct tls_context *ctx,
-			    const struct ktls_rx_rec *rec, const u8 *hdr,
-			    struct ktls_dec *d, int nsrc)
+static int ktls_dec_setup(struct sock *sk, struct tls_context *ctx,
+			  const struct ktls_rx_rec *rec, const u8 *hdr,
+			  struct ktls_dec *d, int ndst, int npages)
 {
 	struct tls_prot_info *prot = &ctx->prot_info;
 	u32 cipher_len = rec->len - prot->prepend_size;
 	u32 plain_len = cipher_len - prot->tag_size;
-	int n, err;
+	int nsrc, n, err;
+
+	nsrc = ktls_rec_nsg(sk, prot, rec);
+	if (nsrc < 0)
+		return nsrc;
+	nsrc++;
+	err = ktls_dec_alloc(sk, ktls_rx_sw(ctx)->aead_recv, d, nsrc, ndst,
+			     npages);
+	if (err)
+		return err;
 
 	ktls_build_nonce(prot, ctx->rx.iv, ctx->rx.rec_seq, d->nonce);
 	if (ktls_has_explicit_nonce(prot)) {
@@ -127,7 +139,7 @@ static int ktls_dec_prepare(struct sock *sk, struct tls_context *ctx,
 				    ktls_nonce_explicit(prot, d->nonce),
 				    prot->iv_size);
 		if (err)
-			return err;
+			goto fail;
 	}
 	if (prot->version == TLS_1_3_VERSION)
 		ktls_build_aad(prot, d->aad, plain_len - prot->tail_size, 0,
@@ -144,12 +156,20 @@ static int ktls_dec_prepare(struct sock *sk, struct tls_context *ctx,
 	else
 		n = ktls_strp_queue_sg(sk, prot->prepend_size, cipher_len,
 				       &d->src[1]);
-	if (n < 0)
-		return n;
-	if (n + 1 > nsrc)
-		return -EMSGSIZE;
+	if (n < 0) {
+		err = n;
+		goto fail;
+	}
 	sg_mark_end(&d->src[n]);
+
+	if (ndst) {
+		sg_init_table(d->dst, ndst);
+		sg_set_buf(&d->dst[0], d->aad, prot->aad_size);
+	}
 	return 0;
+fail:
+	ktls_dec_free(d);
+	return err;
 }
 
 static int ktls_dec_run(struct tls_context *ctx, struct ktls_dec *d,
@@ -175,24 +195,14 @@ static int ktls_decrypt_to_skb(struct sock *sk, struct tls_context *ctx,
 {
 	struct tls_prot_info *prot = &ctx->prot_info;
 	u32 cipher_len = rec->len - prot->prepend_size;
-	int nsrc, ndst = 0, n, err;
+	int n, err;
 	struct ktls_dec d;
 
-	nsrc = ktls_rec_nsg(sk, prot, rec);
-	if (nsrc < 0)
-		return nsrc;
-	nsrc++;
-	if (skb)
-		ndst = skb_shinfo(skb)->nr_frags + 1;
-	err = ktls_dec_alloc(sk, ktls_rx_sw(ctx)->aead_recv, &d, nsrc, ndst, 0);
+	err = ktls_dec_setup(sk, ctx, rec, hdr, &d,
+			     skb ? skb_shinfo(skb)->nr_frags + 1 : 0, 0);
 	if (err)
 		return err;
-	err = ktls_dec_prepare(sk, ctx, rec, hdr, &d, nsrc);
-	if (err)
-		goto out;
 	if (skb) {
-		sg_init_table(d.dst, ndst);
-		sg_set_buf(&d.dst[0], d.aad, prot->aad_size);
 		n = skb_to_sgvec_nomark(skb, &d.dst[1], 0,
 					cipher_len - prot->tag_size);
 		if (n < 0) {
@@ -273,7 +283,7 @@ static int ktls_decrypt_zc(struct sock *sk, struct tls_context *ctx,
 {
 	struct tls_prot_info *prot = &ctx->prot_info;
 	u32 cipher_len = rec->len - prot->prepend_size;
-	int nsrc, ndst, npages, np, pinned = 0, i, err;
+	int npages, np, pinned = 0, i, err;
 	bool wrote = false;
 	size_t bytes = 0;
 	struct ktls_dec d;
@@ -282,21 +292,11 @@ static int ktls_decrypt_zc(struct sock *sk, struct tls_context *ctx,
 	npages = iov_iter_npages_cap(to, KTLS_ZC_MAX_PAGES + 1, data_len);
 	if (npages > KTLS_ZC_MAX_PAGES)
 		return 0;
-	nsrc = ktls_rec_nsg(sk, prot, rec);
-	if (nsrc < 0)
-		return nsrc;
-	nsrc++;
-	ndst = npages + 2;	/* aad, pages, TLS 1.3 content type */
-	err = ktls_dec_alloc(sk, ktls_rx_sw(ctx)->aead_recv, &d, nsrc, ndst,
-			     npages);
+	/* destination: aad, pages, TLS 1.3 content type */
+	err = ktls_dec_setup(sk, ctx, rec, hdr, &d, npages + 2, npages);
 	if (err)
 		return err;
-	err = ktls_dec_prepare(sk, ctx, rec, hdr, &d, nsrc);
-	if (err)
-		goto out;
 
-	sg_init_table(d.dst, ndst);
-	sg_set_buf(&d.dst[0], d.aad, prot->aad_size);
 	np = ktls_zc_pin(to, data_len, &d, npages, &pinned, &bytes);
 	if (np < 0) {
 		/* unreadable buffer: the copy path reports it (EFAULT) */
@@ -349,7 +349,6 @@ put:
 			set_page_dirty_lock(d.pages[i]);
 		put_page(d.pages[i]);
 	}
-out:
 	ktls_dec_free(&d);
 	return err;
 }
