@@ -8,6 +8,8 @@
 # `perf record -e cpu-clock -a -g` (cpu-clock: the emulated CPU has no
 # PMU), then print the top kernel and user symbols by self time. Output
 # also goes to build/bench/profile-<mode>-<ver>-<cipher>-<size>.txt.
+# PROFILE_G= (empty) records without call graphs: less perf overhead in the
+# guest, so the split between symbols is closer to an unprofiled run.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -30,7 +32,7 @@ sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1
 for p in tls ktls; do
 	provider_unload 2>/dev/null
 	provider_load "$p" || { echo "profile: cannot load $p" >&2; exit 1; }
-	perf record -q -e cpu-clock -a -g -o "$CACHE/perf-$p.data" -- \
+	perf record -q -e cpu-clock -a ${PROFILE_G--g} -o "$CACHE/perf-$p.data" -- \
 		"$BIN" bulk --provider kernel --mode "$mode" --tls "$ver" \
 		--cipher "$cipher" --size "$size" --secs "$SECS" \
 		--max-bytes 1024M --dir "$CACHE" >"$CACHE/fig-$p.json" 2>"$CACHE/err-$p" ||

@@ -24,6 +24,14 @@
 				 MSG_SENDPAGE_NOTLAST | MSG_SENDPAGE_NOPOLICY | \
 				 MSG_EOR)
 
+/*
+ * Smallest append that references user pages instead of copying them.
+ * Pinning costs a page-table walk and two atomics per page whatever the
+ * length; below a page the copy is cheaper (bench: 1 KiB AES-GCM TX 1.04
+ * of tls.ko copied, 0.93 pinned; 4 KiB 0.96 copied, 1.01 pinned).
+ */
+#define KTLS_TX_ZC_MIN		PAGE_SIZE
+
 static u16 ktls_tx_max_payload(struct tls_context *ctx)
 {
 	return READ_ONCE(ktls_ctx(ctx)->tx_max_payload_len);
@@ -77,8 +85,13 @@ static int ktls_tx_cmsg(struct sock *sk, struct tls_context *ctx,
 /*
  * Feed @from into records of @type. @eor: close the last record when the
  * data is consumed. @by_ref: @from is a sendpage page that records may
- * reference instead of copying. @flags: MSG_* of the call (MSG_DONTWAIT,
- * ...).
+ * reference instead of copying, even across calls. @flags: MSG_* of the
+ * call (MSG_DONTWAIT, ...).
+ *
+ * User memory (a page or more) is referenced instead of copied only for a
+ * record that is closed (encrypted) before this call returns: a full
+ * record, or the last one of a send without MSG_MORE. The caller may reuse
+ * its buffer once we return, so a record left open must own a copy.
  * Returns bytes accepted or -errno; like tls.ko, an error after some data
  * was accepted returns the count, except a sequence wrap (EBADMSG).
  */
@@ -126,7 +139,11 @@ static int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
 		if (!sk_stream_memory_free(sk))
 			goto wait_for_memory;
 		if (len) {
-			rc = ktls_tx_rec_append(sk, ctx, rec, from, len, by_ref);
+			bool ref = by_ref ||
+				   (user_backed_iter(from) && len >= KTLS_TX_ZC_MIN &&
+				    (full || (eor && len == iov_iter_count(from))));
+
+			rc = ktls_tx_rec_append(sk, ctx, rec, from, len, ref);
 			if (rc == -ENOMEM)
 				goto wait_for_memory;
 			if (rc < 0)

@@ -7,8 +7,12 @@
  * A record's memory is one sk_msg (socket page frags, charged to the
  * socket) laid out exactly as it goes on the wire:
  *   [header + explicit nonce][plaintext...][TLS 1.3 type][tag]
- * User data is copied straight into the plaintext area, then encrypted in
- * place (the AEAD's src and dst are the same scatterlist).
+ * Plaintext that is closed into a record within the same call (a full
+ * record, or the end of a send) is not copied: the record references the
+ * caller's pages (user pages, or sendpage pages) and the AEAD encrypts
+ * from them into the ciphertext area, as tls.ko does for synchronous
+ * ciphers. Otherwise (an open MSG_MORE record) the data is copied into the
+ * plaintext area and encrypted in place.
  *
  * Callers hold ctx->tx_lock and the socket lock.
  */
@@ -85,24 +89,44 @@ static int msg_write(struct sk_msg *m, u32 off, const void *buf, u32 len)
 }
 
 /*
- * Reference @len bytes of the single-page bvec @from instead of copying
- * them. False if this record cannot take another reference.
+ * Reference up to @len bytes of @from instead of copying them: the pages
+ * of a sendpage bvec, or the caller's user pages (taken with
+ * get_user_pages_fast, read-only). Returns the bytes referenced, which is
+ * less than @len when the record has no slot left or a page cannot be
+ * taken; the caller copies the rest. A record that already holds copied
+ * data takes no references (it is all referenced or all copied).
  */
-static bool rec_ref_in(struct ktls_tx_rec *rec, struct iov_iter *from,
-		       u32 len)
+static size_t rec_ref_in(struct ktls_tx_rec *rec, struct iov_iter *from,
+			 size_t len)
 {
-	const struct bio_vec *bv = from->bvec;
+	size_t done = 0;
 
-	if (rec->pl_n >= KTLS_TX_PL_MAX || (!rec->pl_n && rec->data_len))
-		return false;
-	get_page(bv->bv_page);
-	rec->pl[rec->pl_n++] = (struct bio_vec) {
-		.bv_page = bv->bv_page,
-		.bv_offset = bv->bv_offset + from->iov_offset,
-		.bv_len = len,
-	};
-	iov_iter_advance(from, len);
-	return true;
+	if (!rec->pl_n && rec->data_len)
+		return 0;
+	while (done < len && rec->pl_n < KTLS_TX_PL_MAX) {
+		struct page *pages[KTLS_TX_PL_MAX];
+		size_t start;
+		ssize_t n;
+		int i;
+
+		n = iov_iter_get_pages2(from, pages, len - done,
+					KTLS_TX_PL_MAX - rec->pl_n, &start);
+		if (n <= 0)
+			break;
+		done += n;
+		for (i = 0; n; i++) {
+			u32 chunk = min_t(size_t, n, PAGE_SIZE - start);
+
+			rec->pl[rec->pl_n++] = (struct bio_vec) {
+				.bv_page = pages[i],
+				.bv_offset = start,
+				.bv_len = chunk,
+			};
+			n -= chunk;
+			start = 0;
+		}
+	}
+	return done;
 }
 
 /* Turn a referencing record into a copied one (mixed sources). */
@@ -125,11 +149,12 @@ static int rec_copy_pl(struct ktls_tx_rec *rec, u32 prepend)
 }
 
 /*
- * Append up to @len bytes of @from to the open record @rec; @by_ref: @from
- * is one page of a sendpage call, which may be referenced rather than
- * copied. Returns the number of bytes appended (less than @len when the
- * record ran out of sk_msg slots: it is then full), or -ENOMEM (nothing
- * changed, wait for memory), or -EFAULT.
+ * Append up to @len bytes of @from to the open record @rec. @by_ref: the
+ * bytes may be referenced rather than copied (see rec_ref_in; the caller
+ * guarantees the pages stay valid until the record is encrypted). Returns
+ * the number of bytes appended (less than @len when the record ran out of
+ * sk_msg slots: it is then full), or -ENOMEM (nothing changed, wait for
+ * memory), or -EFAULT.
  */
 int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 		       struct ktls_tx_rec *rec, struct iov_iter *from,
@@ -137,6 +162,7 @@ int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 {
 	const struct tls_prot_info *prot = &ctx->prot_info;
 	u32 base = prot->overhead_size + rec->data_len;
+	size_t done = 0;
 	int rc;
 
 	/* room for the ciphertext, which is always built in @en */
@@ -152,20 +178,22 @@ int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 		return rc;
 	}
 
-	if (by_ref && iov_iter_is_bvec(from) && from->nr_segs == 1 &&
-	    rec_ref_in(rec, from, len)) {
-		rec->data_len += len;
-		return len;
+	if (by_ref) {
+		done = rec_ref_in(rec, from, len);
+		rec->data_len += done;
+		if (done == len)
+			return len;
 	}
+	/* copy the rest; references taken so far become copies too */
 	rc = rec->pl_n ? rec_copy_pl(rec, prot->prepend_size) : 0;
 	if (!rc)
 		rc = msg_copy_in(&rec->en, prot->prepend_size + rec->data_len,
-				 from, len);
+				 from, len - done);
 	if (rc) {
-		sk_msg_trim(sk, &rec->en, base);
-		return rc;
+		sk_msg_trim(sk, &rec->en, prot->overhead_size + rec->data_len);
+		return done ? done : rc;
 	}
-	rec->data_len += len;
+	rec->data_len += len - done;
 	return len;
 }
 

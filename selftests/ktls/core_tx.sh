@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ktls core: software TX records checked by an independent implementation.
-# core_txcheck sends through ktls (send, MSG_MORE, MSG_EOR, sendfile,
-# splice, TLS_SET_RECORD_TYPE, TLS_TX_MAX_PAYLOAD_LEN) and decrypts the raw
-# TCP stream with OpenSSL, checking every byte, record size, type and
-# sequence number. Runs inside a guest (selftests/vm/vm-run).
+# core_txcheck sends through ktls (send, MSG_MORE, MSG_EOR, iovecs,
+# sendfile, splice, TLS_SET_RECORD_TYPE, TLS_TX_MAX_PAYLOAD_LEN) and decrypts
+# the raw TCP stream with OpenSSL, checking every byte, record size, type and
+# sequence number. The sender overwrites its buffer after every send, so a
+# record that kept referencing user memory past the call would be caught. Runs inside a guest (selftests/vm/vm-run).
 set -u
 cd "$(dirname "$0")/../.."
 . selftests/lib/tap.sh
@@ -31,6 +32,10 @@ for v in 12 13; do
 		tx "TLS$v $c send 5000-byte chunks" -V $v -c $c -m send -s 5000 -n 120000
 		tx "TLS$v $c send 40000-byte chunks (split at 16384)" -V $v -c $c -m send -s 40000 -n 120000
 		tx "TLS$v $c MSG_MORE packs full records" -V $v -c $c -m more -s 3000 -n 120000
+		tx "TLS$v $c MSG_MORE 5000-byte sends, buffer reused after each" \
+			-V $v -c $c -m more -s 5000 -n 120000
+		tx "TLS$v $c sendmsg of 40000 bytes in odd-sized iovecs" \
+			-V $v -c $c -m iov -s 40000 -n 200000
 		tx "TLS$v $c MSG_EOR closes the record" -V $v -c $c -m eor -s 2000 -n 60000
 		tx "TLS$v $c sendfile" -V $v -c $c -m sendfile -s 100000 -n 120000
 		tx "TLS$v $c splice" -V $v -c $c -m splice -s 7000 -n 60000

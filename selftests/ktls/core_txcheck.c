@@ -9,7 +9,7 @@
  * content types, and every plaintext byte against the generated stream.
  *
  * usage: core_txcheck -V 12|13 -c gcm128|gcm256|ccm|chacha
- *                     -m send|more|sendfile|splice|mixed|ctrl|eor
+ *                     -m send|more|iov|sendfile|splice|mixed|ctrl|eor
  *                     [-n total] [-s chunk] [-L max_payload_len]
  *                     [-q byte: initial rec_seq filled with it]
  * Exit 0 on success; a diagnostic on stderr otherwise.
@@ -221,6 +221,30 @@ static void send_mixed(int fd, int f, const unsigned char *buf, size_t total,
 	close(p[1]);
 }
 
+/*
+ * One sendmsg of @n bytes cut into iovecs of awkward sizes (1 byte, just
+ * over a page, ...): records span many user pages and segments.
+ */
+static ssize_t send_iov(int fd, unsigned char *p, size_t n)
+{
+	static const size_t sizes[] = { 1, 4097, 1000, 8191, 333, 12000 };
+	struct iovec io[64];
+	struct msghdr m = { .msg_iov = io };
+	size_t k = 0;
+
+	while (n && m.msg_iovlen < 64) {
+		size_t l = sizes[k++ % 6];
+
+		if (l > n)
+			l = n;
+		io[m.msg_iovlen].iov_base = p;
+		io[m.msg_iovlen++].iov_len = l;
+		p += l;
+		n -= l;
+	}
+	return sendmsg(fd, &m, 0);
+}
+
 static void sender(int fd, const char *mode, size_t total, size_t chunk)
 {
 	unsigned char *buf = malloc(total);
@@ -284,11 +308,19 @@ static void sender(int fd, const char *mode, size_t total, size_t chunk)
 				cm->cmsg_len = CMSG_LEN(1);
 				*CMSG_DATA(cm) = 22;
 				r = sendmsg(fd, &m, 0);
+			} else if (!strcmp(mode, "iov")) {
+				r = send_iov(fd, buf + off, n);
 			} else {
 				r = send(fd, buf + off, n, fl);
 			}
 			if (r <= 0)
 				die("send at %zu: %zd %s", off, r, strerror(errno));
+			/*
+			 * The bytes are the kernel's now: scribble over them,
+			 * as a caller reusing its buffer would. A record that
+			 * still referenced them would carry the scribble.
+			 */
+			memset(buf + off, 0xa5, r);
 			off += r;
 		}
 	}
@@ -353,7 +385,8 @@ static void receiver(int fd, const char *mode, size_t total, size_t chunk)
 				die("data mismatch at byte %zu", pos + i);
 
 		/* exact record boundaries where the pattern defines them */
-		if (!strcmp(mode, "send") || !strcmp(mode, "ctrl")) {
+		if (!strcmp(mode, "send") || !strcmp(mode, "ctrl") ||
+		    !strcmp(mode, "iov")) {
 			size_t want;
 
 			if (!chunk_left) {
