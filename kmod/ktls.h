@@ -266,6 +266,10 @@ int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
 int ktls_tx_sendpage_locked(struct sock *sk, struct page *page, int offset,
 			    size_t size, int flags);
 void ktls_tx_splice_eof(struct socket *sock);
+/* Module exit: free the records kept for reuse (ktls_tx_rec.c). */
+void ktls_tx_rec_cache_drain(void);
+/* Module exit: free the decrypt work areas kept for reuse. */
+void ktls_dec_cache_drain(void);
 
 #include "ktls_rx.h"
 

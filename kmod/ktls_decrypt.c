@@ -51,6 +51,7 @@
 /* Per-record work area: AEAD request, scatterlists, AAD, nonce, pages. */
 struct ktls_dec {
 	struct aead_request *req;
+	size_t reqsize;			/* request + its context, aligned */
 	struct scatterlist *src;	/* aad + ciphertext with tag */
 	struct scatterlist *dst;	/* aad + plaintext */
 	struct page **pages;		/* pinned user pages (zero-copy) */
@@ -59,20 +60,36 @@ struct ktls_dec {
 	u8 *tail;
 };
 
+/*
+ * The work area of the last record decrypted on each CPU is kept for the
+ * next one when it is large enough: every fresh allocation is zeroed by
+ * the kernel (init_on_alloc, on in Debian's kernels), which costs more
+ * than the bookkeeping of a 1 KiB record. One area per CPU at most;
+ * this_cpu_xchg() makes the slot safe against preemption.
+ */
+static DEFINE_PER_CPU(void *, ktls_dec_spare);
+
 static int ktls_dec_alloc(struct sock *sk, struct crypto_aead *aead,
 			  struct ktls_dec *d, int nsrc, int ndst, int npages)
 {
 	size_t reqsize = ALIGN(sizeof(*d->req) + crypto_aead_reqsize(aead),
 			       __alignof__(struct scatterlist));
-	void *mem;
-
-	mem = kmalloc(reqsize + (nsrc + ndst) * sizeof(struct scatterlist) +
+	size_t size = reqsize + (nsrc + ndst) * sizeof(struct scatterlist) +
 		      npages * sizeof(struct page *) + KTLS_AAD_BUF_SIZE +
-		      KTLS_NONCE_BUF_SIZE + KTLS_TAIL_BUF_SIZE,
-		      sk->sk_allocation);
-	if (!mem)
-		return -ENOMEM;
+		      KTLS_NONCE_BUF_SIZE + KTLS_TAIL_BUF_SIZE;
+	void *mem = this_cpu_xchg(ktls_dec_spare, NULL);
+
+	if (mem && ksize(mem) < size) {
+		kfree(mem);
+		mem = NULL;
+	}
+	if (!mem) {
+		mem = kmalloc(size, sk->sk_allocation);
+		if (!mem)
+			return -ENOMEM;
+	}
 	d->req = mem;
+	d->reqsize = reqsize;
 	d->src = mem + reqsize;
 	d->dst = d->src + nsrc;
 	d->pages = (struct page **)(d->dst + ndst);
@@ -82,10 +99,24 @@ static int ktls_dec_alloc(struct sock *sk, struct crypto_aead *aead,
 	return 0;
 }
 
-/* The request context holds cipher state: zero it with the rest. */
+/*
+ * The request context may hold cipher state (a one-time Poly1305 key):
+ * clear it before the area is kept or freed.
+ */
 static void ktls_dec_free(struct ktls_dec *d)
 {
-	kfree_sensitive(d->req);
+	memzero_explicit(d->req, d->reqsize);
+	kfree(this_cpu_xchg(ktls_dec_spare, d->req));
+}
+
+void ktls_dec_cache_drain(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree(per_cpu(ktls_dec_spare, cpu));
+		per_cpu(ktls_dec_spare, cpu) = NULL;
+	}
 }
 
 /* Read @len bytes at @off of the record (header, explicit nonce). */

@@ -354,6 +354,8 @@ static void __exit ktls_exit(void)
 	unregister_pernet_subsys(&ktls_net_ops);
 	/* kfree_rcu() of the last contexts must not outlive the module text */
 	rcu_barrier();
+	ktls_tx_rec_cache_drain();
+	ktls_dec_cache_drain();
 }
 
 module_init(ktls_init);
