@@ -5,7 +5,8 @@
 # TCP, tls.ko, userspace OpenSSL and the AF_ALG bound measured with sane
 # values (every transfer is checked end to end by ktls_bench itself), every
 # ktls.ko figure measured or n/a with a reason (BENCH_REQUIRE_KTLS=1: all
-# measured), the report JSON written and the summary line last.
+# measured), the report JSON written and the summary line last; and that
+# the memory meter reads a known allocation (ktls_bench memcheck).
 # Timings are not judged.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -15,6 +16,12 @@ out=${RUNDIR:-/tmp}/bench
 rm -rf "$out"
 mkdir -p "$out"
 log=$out/run.log
+
+# The memory meter itself: an 8 MiB allocation right after a 32 MiB free
+# (which fills the per-CPU page lists) must read as 8 MiB (+-10 %).
+make -s -C userspace/bench >/dev/null 2>&1
+tap_check "memory meter reads an 8 MiB allocation made after a 32 MiB free" \
+	"${BENCH_BIN:-build/userspace/bench/ktls_bench}" memcheck
 
 QUICK=1 BENCH_OUT=$out bench/run.sh >"$log" 2>&1
 rc=$?
@@ -45,6 +52,17 @@ args=()
 [ "${BENCH_REQUIRE_KTLS:-0}" = 1 ] && args+=(--require-ktls)
 tap_check "every figure present and sane${args:+ (ktls.ko required)}" \
 	python3 bench/report.py --check "$json" "${args[@]}"
+
+# bench/ab.sh (A/B of builds): one short round of one figure
+ab=$(AB_ROUNDS=1 AB_SECS=0.2 AB_FIGS="tx 13 aes128gcm 16384" \
+	bench/ab.sh "${KTLS_KO:-kmod/ktls.ko}" 2>&1)
+echo "$ab" | tail -n 4
+if grep -Eq '^  .*ktls\.ko +[0-9.]+ MB/s .*ratio to tls\.ko [0-9.]+ ' <<<"$ab"; then
+	tap_ok "bench/ab.sh reports a ratio to tls.ko"
+else
+	tap_fail "bench/ab.sh reports a ratio to tls.ko"
+	echo "$ab" | tail -n 10 | tap_diag
+fi
 
 # Not a failure while ktls.ko is incomplete: say how much of it is n/a.
 nas=$(grep -c '"label":"ktls".*"na":' "$out"/raw-*.jsonl 2>/dev/null)

@@ -116,6 +116,7 @@ int run_bulk(const struct opts *o);
 int run_rr(const struct opts *o);
 int run_setup(const struct opts *o);
 int run_mem(const struct opts *o);
+int run_memcheck(void);
 int run_aead(const struct opts *o);
 int run_crypto_info(void);
 

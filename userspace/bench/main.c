@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	int i;
 
 	if (argc < 2)
-		die("usage: ktls_bench bulk|rr|setup|mem|aead|crypto [opts]");
+		die("usage: ktls_bench bulk|rr|setup|mem|memcheck|aead|crypto [opts]");
 	o->test = argv[1];
 	o->mode = "-";
 	o->prov = PROV_KERNEL;
@@ -129,6 +129,8 @@ int main(int argc, char **argv)
 		return run_setup(o);
 	if (!strcmp(o->test, "mem"))
 		return run_mem(o);
+	if (!strcmp(o->test, "memcheck"))
+		return run_memcheck();
 	if (!strcmp(o->test, "aead"))
 		return run_aead(o);
 	if (!strcmp(o->test, "crypto"))
