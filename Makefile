@@ -62,6 +62,12 @@ bench: all kernel
 		-- env QUICK=$(if $(QUICK),1,0) bench/run.sh
 	@echo "reproduce: make bench$(if $(QUICK), QUICK=1) (results in $(O)/bench/)"
 
+# A/B of ktls.ko builds against tls.ko on a few figures, one boot (bench/ab.sh)
+AB ?= kmod/ktls.ko
+bench-ab: all kernel
+	selftests/vm/vm-run --name bench-ab --timeout 1800 --mem 4096 \
+		-- env AB_FIGS="$(AB_FIGS)" bench/ab.sh $(AB)
+
 # perf profile of one bulk figure on tls.ko and ktls.ko (bench/profile.sh)
 PROFILE ?= rx 12 aes128gcm 16384
 bench-profile: all kernel
