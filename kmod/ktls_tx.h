@@ -5,10 +5,11 @@
  * encryption, transmission).
  *
  * Record life cycle:
- *   open (txc->open_rec, plaintext being appended in place, or, for
- *         sendfile/splice, referenced in the caller's pages: @pl)
- *   -> closed: header/type written, encrypted in place, rec_seq advanced,
- *      appended to txc->tx_list
+ *   open (txc->open_rec, plaintext being appended in place, or
+ *         referenced in the caller's pages: @pl, for sendfile/splice, and
+ *         for user memory of a record that closes within the call)
+ *   -> closed: header/type written, encrypted (in place, or out of place
+ *      from @pl), rec_seq advanced, appended to txc->tx_list
  *   -> pushed to TCP page by page (rec->sent tracks partial progress)
  *   -> freed once TCP took every byte (TCP holds its own page references).
  *
@@ -40,9 +41,10 @@ struct ktls_tx_rec {
 	/* header | plaintext -> ciphertext | [TLS 1.3 type] | tag */
 	struct sk_msg en;
 	/*
-	 * sendpage: the plaintext is not copied into @en but referenced
-	 * (page reference held) until the record is encrypted out of place
-	 * into @en. A record is all referenced (@pl_n > 0) or all copied.
+	 * sendpage pages, or user pages of a record closed within the
+	 * call: the plaintext is not copied into @en but referenced (page
+	 * reference held) until the record is encrypted out of place into
+	 * @en. A record is all referenced (@pl_n > 0) or all copied.
 	 */
 	struct bio_vec pl[KTLS_TX_PL_MAX];
 	u8 pl_n;
