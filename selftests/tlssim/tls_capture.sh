@@ -102,7 +102,10 @@ offload_run() {
 	enc0=$(tls_ctr $NS1 tsa tx_tls_encrypted_packets)
 	encb0=$(tls_ctr $NS1 tsa tx_tls_encrypted_bytes)
 	txd0=$(tls_pstat $NS1 TlsTxDevice)
-	if cap_run "-T off -R ktls -M -k $k $v6" "-T ktls -R off -M -k $k $v6"; then
+	# -w 20: 20 ms after each 64 KiB write, so the flow lives >= 1.2 s and
+	# cap_run's 0.2 s sampling of TlsCurrTxDevice cannot miss it (CI once
+	# saw a 4 MiB flow start and end between two samples)
+	if cap_run "-T off -R ktls -M -k $k $v6" "-T ktls -R off -M -k $k $v6 -w 20"; then
 		tap_ok "$tag: $BYTES bytes byte-exact, TX device offload"
 	else
 		tap_fail "$tag: $BYTES bytes byte-exact, TX device offload"
