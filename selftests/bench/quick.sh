@@ -53,6 +53,9 @@ args=()
 tap_check "every figure present and sane${args:+ (ktls.ko required)}" \
 	python3 bench/report.py --check "$json" "${args[@]}"
 
+tap_check "README tables from the JSON (bench/readme_table.py)" \
+	python3 bench/readme_table.py "$json"
+
 # bench/ab.sh (A/B of builds): one short round of one figure
 ab=$(AB_ROUNDS=1 AB_SECS=0.2 AB_FIGS="tx 13 aes128gcm 16384" \
 	bench/ab.sh "${KTLS_KO:-kmod/ktls.ko}" 2>&1)
