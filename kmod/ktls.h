@@ -271,6 +271,15 @@ void ktls_tx_rec_cache_drain(void);
 /* Module exit: free the decrypt work areas kept for reuse. */
 void ktls_dec_cache_drain(void);
 
+/* ktls_spare.c: one kept buffer per CPU and slot, reused unzeroed */
+struct ktls_spare {
+	void *buf;
+};
+
+void *ktls_spare_get(struct ktls_spare __percpu *slot, size_t size);
+void ktls_spare_put(struct ktls_spare __percpu *slot, void *p);
+void ktls_spare_drain(struct ktls_spare __percpu *slot);
+
 #include "ktls_rx.h"
 
 #endif /* _KTLS_H */

@@ -60,14 +60,8 @@ struct ktls_dec {
 	u8 *tail;
 };
 
-/*
- * The work area of the last record decrypted on each CPU is kept for the
- * next one when it is large enough: every fresh allocation is zeroed by
- * the kernel (init_on_alloc, on in Debian's kernels), which costs more
- * than the bookkeeping of a 1 KiB record. One area per CPU at most;
- * this_cpu_xchg() makes the slot safe against preemption.
- */
-static DEFINE_PER_CPU(void *, ktls_dec_spare);
+/* The work area of the last record decrypted on each CPU (ktls_spare.c) */
+static DEFINE_PER_CPU(struct ktls_spare, ktls_dec_spare);
 
 static int ktls_dec_alloc(struct sock *sk, struct crypto_aead *aead,
 			  struct ktls_dec *d, int nsrc, int ndst, int npages)
@@ -77,12 +71,8 @@ static int ktls_dec_alloc(struct sock *sk, struct crypto_aead *aead,
 	size_t size = reqsize + (nsrc + ndst) * sizeof(struct scatterlist) +
 		      npages * sizeof(struct page *) + KTLS_AAD_BUF_SIZE +
 		      KTLS_NONCE_BUF_SIZE + KTLS_TAIL_BUF_SIZE;
-	void *mem = this_cpu_xchg(ktls_dec_spare, NULL);
+	void *mem = ktls_spare_get(&ktls_dec_spare, size);
 
-	if (mem && ksize(mem) < size) {
-		kfree(mem);
-		mem = NULL;
-	}
 	if (!mem) {
 		mem = kmalloc(size, sk->sk_allocation);
 		if (!mem)
@@ -106,17 +96,12 @@ static int ktls_dec_alloc(struct sock *sk, struct crypto_aead *aead,
 static void ktls_dec_free(struct ktls_dec *d)
 {
 	memzero_explicit(d->req, d->reqsize);
-	kfree(this_cpu_xchg(ktls_dec_spare, d->req));
+	ktls_spare_put(&ktls_dec_spare, d->req);
 }
 
 void ktls_dec_cache_drain(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		kfree(per_cpu(ktls_dec_spare, cpu));
-		per_cpu(ktls_dec_spare, cpu) = NULL;
-	}
+	ktls_spare_drain(&ktls_dec_spare);
 }
 
 /* Read @len bytes at @off of the record (header, explicit nonce). */

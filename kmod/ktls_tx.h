@@ -48,7 +48,6 @@ struct ktls_tx_rec {
 	 */
 	struct bio_vec pl[KTLS_TX_PL_MAX];
 	u8 pl_n;
-	u32 size;		/* bytes allocated, with the request context */
 	u32 data_len;		/* plaintext bytes in the record */
 	u32 sent;		/* bytes of en already handed to TCP */
 	int tx_flags;		/* MSG_* used when pushing this record */

@@ -24,32 +24,23 @@
 #include "ktls_tx.h"
 
 /*
- * One freed record per CPU is kept for the next allocation. A record is
- * 2-4 KiB with its crypto request context, and the kernel zeroes every
- * allocation (init_on_alloc, on in Debian's kernels): for a 1 KiB record
- * that costs more than the copy of its data. A kept record needs no
- * clearing: sk_msg_free() re-initialises @en, the page list is empty, and
- * every other field is written before it is read. At most one record per
- * CPU is kept, whatever the number of sockets; this_cpu_xchg() makes the
- * slot safe against preemption (records are freed in process context).
+ * The last record freed on each CPU is kept for the next one
+ * (ktls_spare.c). A kept record needs no clearing: sk_msg_free()
+ * re-initialises @en, the page list is empty, and every other field is
+ * written before it is read.
  */
-static DEFINE_PER_CPU(struct ktls_tx_rec *, ktls_tx_spare);
+static DEFINE_PER_CPU(struct ktls_spare, ktls_tx_spare);
 
 struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
 				      u8 type)
 {
-	u32 size = sizeof(struct ktls_tx_rec) + crypto_aead_reqsize(txc->aead);
-	struct ktls_tx_rec *rec = this_cpu_xchg(ktls_tx_spare, NULL);
+	size_t size = sizeof(struct ktls_tx_rec) + crypto_aead_reqsize(txc->aead);
+	struct ktls_tx_rec *rec = ktls_spare_get(&ktls_tx_spare, size);
 
-	if (rec && rec->size < size) {
-		kfree(rec);
-		rec = NULL;
-	}
 	if (!rec) {
 		rec = kzalloc(size, sk->sk_allocation);
 		if (!rec)
 			return NULL;
-		rec->size = size;
 		sk_msg_init(&rec->en);
 	}
 	INIT_LIST_HEAD(&rec->list);
@@ -70,17 +61,12 @@ void ktls_tx_rec_free(struct sock *sk, struct ktls_tx_rec *rec)
 {
 	rec_put_pl(rec);
 	sk_msg_free(sk, &rec->en);
-	kfree(this_cpu_xchg(ktls_tx_spare, rec));
+	ktls_spare_put(&ktls_tx_spare, rec);
 }
 
 void ktls_tx_rec_cache_drain(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		kfree(per_cpu(ktls_tx_spare, cpu));
-		per_cpu(ktls_tx_spare, cpu) = NULL;
-	}
+	ktls_spare_drain(&ktls_tx_spare);
 }
 
 /* Copy @len bytes from @from into @m starting at byte offset @off. */
