@@ -251,12 +251,17 @@ int ktls_tx_sw_init(struct sock *sk, struct tls_context *ctx,
 		    const struct tls_crypto_info *ci, bool rekey);
 /* Before lock_sock in close: stop the TX worker. */
 void ktls_tx_sw_cancel_work(struct tls_context *ctx);
-/* Close, under lock_sock: push the open record, wait for crypto, free. */
-void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx);
+/*
+ * Close, under lock_sock: hand every byte send() accepted to TCP (the open
+ * record too), then free the records. @timeout: the linger time close()
+ * was given.
+ */
+void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx,
+			long timeout);
 /* After release_sock in close: free the TX context. */
 void ktls_tx_sw_free(struct tls_context *ctx);
 /* True while a record is being built (for TLS_TX_MAX_PAYLOAD_LEN EBUSY). */
-bool ktls_tx_sw_has_open_record(struct tls_context *ctx);
+bool ktls_tx_sw_has_open_record(struct sock *sk, struct tls_context *ctx);
 /* sk_write_space hook work for TX SW */
 void ktls_tx_sw_write_space(struct sock *sk, struct tls_context *ctx);
 

@@ -448,6 +448,15 @@ int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
 	int err;
 
 	*out = NULL;
+	/*
+	 * A TLS 1.3 record of a tag alone has no room for its content type
+	 * (plain_len 0, data_len would wrap): forged, as tls.ko finds after
+	 * decrypting it.
+	 */
+	if (unlikely(plain_len < prot->tail_size)) {
+		err = -EBADMSG;
+		goto fail;
+	}
 	err = ktls_rec_read(sk, rec, 0, hdr, sizeof(hdr));
 	if (err)
 		goto fail;
@@ -499,9 +508,12 @@ describe:
 	err = 0;
 
 advance:
-	/* the sequence may not wrap: the next record could not be trusted */
+	/*
+	 * The sequence may not wrap: the next record could not be trusted.
+	 * This record is good; every later read fails.
+	 */
 	if (ktls_cipher_ctx_advance(prot, &ctx->rx))
-		ktls_err_abort(sk, -EBADMSG);
+		ktls_strp_abort(ktls_rx_priv(ctx), -EBADMSG);
 	return err;
 
 fail:

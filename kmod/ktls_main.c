@@ -138,12 +138,15 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 	struct tls_context *ctx = tls_get_ctx(sk);
 	int tx_conf = ctx->tx_conf, rx_conf = ctx->rx_conf;
 
-	if (tx_conf == TLS_SW)
+	if (tx_conf == TLS_SW) {
 		ktls_tx_sw_cancel_work(ctx);
+		/* the order every TX path takes: tx_lock, then the socket */
+		mutex_lock(&ctx->tx_lock);
+	}
 
 	lock_sock(sk);
 	if (tx_conf == TLS_SW) {
-		ktls_tx_sw_release(sk, ctx);
+		ktls_tx_sw_release(sk, ctx, timeout);
 		KTLS_DEC_STATS(sock_net(sk), KTLS_MIB_CURRTXSW);
 	}
 	if (rx_conf == TLS_SW) {
@@ -158,9 +161,10 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 		sk->sk_write_space = ctx->sk_write_space;
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
-
-	if (tx_conf == TLS_SW)
+	if (tx_conf == TLS_SW) {
+		mutex_unlock(&ctx->tx_lock);
 		ktls_tx_sw_free(ctx);
+	}
 	if (rx_conf == TLS_SW)
 		ktls_rx_sw_free(ctx);
 	ctx->sk_proto->close(sk, timeout);

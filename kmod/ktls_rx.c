@@ -8,8 +8,12 @@
  * is served from there first, so the stream order is always:
  * rx_list records, then the record at the head of the TCP queue.
  *
- * Everything runs with the socket owned (lock_sock); sk_wait_event()
- * drops the lock while sleeping, so every wait re-checks the state.
+ * Everything runs with the socket owned (lock_sock); sk_wait_event() drops
+ * the lock while sleeping, so every wait re-checks the state. Because of
+ * those waits the socket lock alone does not keep two readers apart: a
+ * reader that sleeps would let another take the record it is halfway
+ * through. Readers (recvmsg, splice_read) therefore also hold the reader
+ * lock below for the whole call, as tls.ko does.
  */
 #include <linux/errno.h>
 #include <linux/net.h>
@@ -19,6 +23,57 @@
 #include <net/tcp.h>
 
 #include "ktls_rx_int.h"
+
+/*
+ * Take the socket and the reader lock (sw->reader_present, waiters on
+ * sw->wq). Returns 0 with both held, or -errno (timeout, signal) with
+ * neither.
+ */
+static int ktls_rx_reader_lock(struct sock *sk, struct tls_sw_context_rx *sw,
+			       bool nonblock)
+{
+	long timeo;
+	int err = 0;
+
+	lock_sock(sk);
+	timeo = sock_rcvtimeo(sk, nonblock);
+	while (unlikely(sw->reader_present)) {
+		DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		sw->reader_contended = 1;
+		add_wait_queue(&sw->wq, &wait);
+		sk_wait_event(sk, &timeo, !READ_ONCE(sw->reader_present),
+			      &wait);
+		remove_wait_queue(&sw->wq, &wait);
+	}
+	if (err) {
+		release_sock(sk);
+		return err;
+	}
+	WRITE_ONCE(sw->reader_present, 1);
+	return 0;
+}
+
+static void ktls_rx_reader_unlock(struct sock *sk, struct tls_sw_context_rx *sw)
+{
+	sock_owned_by_me(sk);
+	WRITE_ONCE(sw->reader_present, 0);
+	if (unlikely(sw->reader_contended)) {
+		if (wq_has_sleeper(&sw->wq))
+			wake_up(&sw->wq);
+		else
+			sw->reader_contended = 0;
+	}
+	release_sock(sk);
+}
 
 /*
  * Decide whether a record of @type may join this read. The first record
@@ -101,6 +156,7 @@ static int ktls_rx_rec_wait(struct sock *sk, struct ktls_rx *rx, bool nonblock)
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	long timeo = sock_rcvtimeo(sk, nonblock);
 
+	sock_owned_by_me(sk);
 	while (!rx->ready) {
 		if (rx->sticky_err) {
 			sock_error(sk);
@@ -185,9 +241,7 @@ static int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
 	err = ktls_decrypt_record(sk, ctx, &rec, to, room, skbp);
 	ktls_strp_consume(rx, &rec);
 	if (err < 0) {
-		rx->sticky_err = -EBADMSG;
-		rx->stopped = true;
-		ktls_err_abort(sk, -EBADMSG);
+		ktls_strp_abort(rx, -EBADMSG);
 		return -EBADMSG;
 	}
 	if (*skbp)
@@ -212,7 +266,9 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	if (unlikely(flags & MSG_ERRQUEUE))
 		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
 
-	lock_sock(sk);
+	err = ktls_rx_reader_lock(sk, sw, flags & MSG_DONTWAIT);
+	if (err)
+		return err;
 
 	err = ktls_rx_list_copy(sw, msg, &control, len, is_peek, &stop);
 	if (err < 0)
@@ -254,6 +310,21 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		}
 		rxm = ktls_rx_msg(skb);
 
+		/*
+		 * Empty records carry nothing and a peer may send them
+		 * without end: do not let them keep a signal waiting.
+		 */
+		if (unlikely(!rxm->len) && rxm->type == TLS_RECORD_TYPE_DATA) {
+			consume_skb(skb);
+			if (signal_pending(current)) {
+				err = sock_intr_errno(sock_rcvtimeo(sk, flags &
+								    MSG_DONTWAIT));
+				break;
+			}
+			cond_resched();
+			goto next;
+		}
+
 		err = ktls_rx_content_type(msg, rxm->type, &control);
 		if (err <= 0) {
 			__skb_queue_tail(&sw->rx_list, skb);
@@ -292,7 +363,7 @@ next:
 	}
 	copied += decrypted;
 end:
-	release_sock(sk);
+	ktls_rx_reader_unlock(sk, sw);
 	return copied ? : err;
 }
 
@@ -309,16 +380,28 @@ ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
 	ssize_t copied = 0;
 	int err = 0;
 
-	lock_sock(sk);
+	err = ktls_rx_reader_lock(sk, sw, flags & SPLICE_F_NONBLOCK);
+	if (err)
+		return err;
 
 	skb = __skb_dequeue(&sw->rx_list);
-	if (!skb) {
+	/* no record after all (or an empty one) is not the end of stream */
+	while (!skb || (!ktls_rx_msg(skb)->len &&
+			ktls_rx_msg(skb)->type == TLS_RECORD_TYPE_DATA)) {
+		consume_skb(skb);
+		skb = NULL;
 		err = ktls_rx_rec_wait(sk, rx, flags & SPLICE_F_NONBLOCK);
 		if (err <= 0)
 			goto end;
 		err = ktls_rx_next_record(sk, ctx, rx, NULL, 0, &skb);
-		if (!skb)
+		if (err < 0)
 			goto end;
+		if (signal_pending(current)) {
+			consume_skb(skb);
+			err = sock_intr_errno(sock_rcvtimeo(sk, flags &
+							    SPLICE_F_NONBLOCK));
+			goto end;
+		}
 	}
 	rxm = ktls_rx_msg(skb);
 
@@ -342,7 +425,7 @@ ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
 	}
 	consume_skb(skb);
 end:
-	release_sock(sk);
+	ktls_rx_reader_unlock(sk, sw);
 	return copied ? : err;
 requeue:
 	__skb_queue_head(&sw->rx_list, skb);
@@ -380,8 +463,9 @@ __poll_t ktls_rx_poll(struct file *file, struct socket *sock,
 	if (!ctx || !ctx->priv_ctx_rx)
 		return mask;
 	rx = ktls_rx_priv(ctx);
+	/* a broken stream stays readable: every read returns its error */
 	if (READ_ONCE(rx->sticky_err))
-		return mask;
+		return mask | EPOLLERR | EPOLLIN | EPOLLRDNORM;
 
 	/* readable means: a whole record (or decrypted leftovers) is there */
 	if (ktls_rx_sock_is_readable(sk))

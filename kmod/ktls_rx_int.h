@@ -86,8 +86,19 @@ struct ktls_rx {
 	/* fatal decrypt/parse error returned by every later read */
 	int sticky_err;
 
-	struct work_struct work;	/* copies a record out under pressure */
+	/* copies a record out under pressure; retried later on ENOMEM */
+	struct delayed_work work;
 };
+
+/* A NIC already decrypted the bytes of @skb (device RX; never for SW). */
+static inline bool ktls_skb_decrypted(const struct sk_buff *skb)
+{
+#ifdef CONFIG_TLS_DEVICE
+	return skb->decrypted;
+#else
+	return false;
+#endif
+}
 
 #define KTLS_RX_PRIV_OFF						\
 	ALIGN(sizeof(struct tls_offload_context_rx) +			\

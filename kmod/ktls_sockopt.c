@@ -222,8 +222,11 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 		/* keep the installed info until the new key is in place */
 		rc = ktls_read_crypto_info(&saved, optval, optlen, &mine->info,
 					   &other->info);
-		if (rc)
+		if (rc) {
+			/* a copy that failed half way may hold key bytes */
+			memzero_explicit(&saved, sizeof(saved));
 			goto out_rekey_err;
+		}
 		swap(saved, *mine);
 		rc = tx ? ktls_tx_sw_init(sk, ctx, &mine->info, true) :
 			  ktls_rx_sw_init(sk, ctx, &mine->info, true);
@@ -325,7 +328,7 @@ static int ktls_set_tx_max_payload(struct sock *sk, sockptr_t optval,
 	bool tls13 = ctx->prot_info.version == TLS_1_3_VERSION;
 	u16 value;
 
-	if (ctx->tx_conf == TLS_SW && ktls_tx_sw_has_open_record(ctx))
+	if (ctx->tx_conf == TLS_SW && ktls_tx_sw_has_open_record(sk, ctx))
 		return -EBUSY;
 	if (sockptr_is_null(optval) || optlen != sizeof(value))
 		return -EINVAL;

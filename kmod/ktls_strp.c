@@ -5,7 +5,7 @@
  * The parser never takes data off the TCP queue from softirq context. On
  * sk_data_ready it only peeks at the record header sitting at copied_seq,
  * validates it and decides whether the whole record is available
- * (tcp_inq() covers it). Only then are readers woken, so poll() reports
+ * (ktls_strp_inq() covers it). Only then are readers woken, so poll() reports
  * POLLIN only for complete records.
  *
  * A reader (process context, socket owned) takes the record with
@@ -44,6 +44,47 @@ static u32 ktls_strp_skb_off(const struct sk_buff *skb, u32 seq)
 	if (unlikely(TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN))
 		off--;
 	return off;
+}
+
+/*
+ * Bytes queued from copied_seq, urgent data included. To kTLS an urgent
+ * byte is a byte of the record stream like any other (TCP's out-of-band
+ * byte has no place in a TLS stream: if it belongs to a record, the
+ * record decrypts; if the peer inserted it, the record fails its tag,
+ * EBADMSG). tcp_inq() stops at an unread urgent byte without SO_OOBINLINE
+ * and tcp_read_sock() stops at the urgent mark in any case, which left a
+ * reader spinning (copy mode) or the stream aborted (in place).
+ */
+static u32 ktls_strp_inq(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 inq = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
+
+	/* a FIN occupies one sequence number but no byte */
+	if (inq && sock_flag(sk, SOCK_DONE))
+		inq--;
+	return inq;
+}
+
+/*
+ * Consume @len bytes at the head of the TCP queue (they were read where
+ * they lie or copied out before). tcp_read_done() frees the skbs, moves
+ * copied_seq and returns window to the peer; passing the urgent mark
+ * ends the urgent state as tcp_recvmsg() does. Socket owned.
+ */
+static int ktls_strp_eat(struct sock *sk, u32 len)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 seq = tp->copied_seq;
+
+	sock_owned_by_me(sk);
+	tcp_read_done(sk, len);
+	if (unlikely(tp->urg_data) && after(tp->copied_seq, tp->urg_seq)) {
+		WRITE_ONCE(tp->urg_data, 0);
+		tcp_fast_path_check(sk);
+	}
+	/* cannot happen: the caller saw every byte queued */
+	return tp->copied_seq - seq < len ? -EPIPE : 0;
 }
 
 /*
@@ -185,21 +226,31 @@ static int ktls_strp_parse_header(const struct tls_prot_info *prot,
 	return TLS_HEADER_SIZE + data_len;
 }
 
-/* Fatal stream error: stop parsing for good and report it on the socket. */
+/*
+ * Fatal stream error: stop parsing for good and report it on the socket.
+ * sk_err is read once (sock_error() clears it), so the error is also kept
+ * in @sticky_err: every later read returns it and poll keeps POLLERR,
+ * where the stream would otherwise look merely empty forever.
+ */
 void ktls_strp_abort(struct ktls_rx *rx, int err)
 {
 	rx->stopped = true;
 	WRITE_ONCE(rx->ready, false);
+	if (!rx->sticky_err)
+		WRITE_ONCE(rx->sticky_err, err);
 	ktls_err_abort(rx->sk, err);
 }
 
-static void ktls_strp_queue_work(struct ktls_rx *rx)
+/* Retry of a copy-out that found no memory */
+#define KTLS_STRP_RETRY_DELAY	(HZ / 20)
+
+static void ktls_strp_queue_work(struct ktls_rx *rx, unsigned long delay)
 {
 	if (rx->work_queued)
 		return;
 	rx->work_queued = true;
 	sock_hold(rx->sk);
-	if (!schedule_work(&rx->work)) {
+	if (!schedule_delayed_work(&rx->work, delay)) {
 		/* cannot happen: @work_queued tracks the pending state */
 		rx->work_queued = false;
 		sock_put(rx->sk);
@@ -218,7 +269,7 @@ void ktls_strp_check(struct ktls_rx *rx)
 	if (rx->stopped || rx->ready)
 		return;
 
-	inq = tcp_inq(sk);
+	inq = ktls_strp_inq(sk);
 	if (!rx->rec_len) {
 		u32 have = rx->stash_len;
 		u8 hdr[TLS_HEADER_SIZE];
@@ -231,7 +282,7 @@ void ktls_strp_check(struct ktls_rx *rx)
 			 * take them off the queue, or the rest never comes.
 			 */
 			if (inq && tcp_epollin_ready(sk, INT_MAX))
-				ktls_strp_queue_work(rx);
+				ktls_strp_queue_work(rx, 0);
 			return;
 		}
 		memcpy(hdr, rx->stash, have);
@@ -253,7 +304,7 @@ void ktls_strp_check(struct ktls_rx *rx)
 
 	/* TCP cannot take the rest of the record: copy out what is queued */
 	if (inq && tcp_epollin_ready(sk, INT_MAX))
-		ktls_strp_queue_work(rx);
+		ktls_strp_queue_work(rx, 0);
 }
 
 /* sk_data_ready replacement installed while software RX is active. */
@@ -293,47 +344,39 @@ static int ktls_strp_copy_bits(struct sk_buff *dst, u32 doff,
 	return len ? -EFAULT : 0;
 }
 
-static int ktls_strp_copy_actor(read_descriptor_t *desc, struct sk_buff *skb,
-				unsigned int offset, size_t len)
+/*
+ * Move the first @len queued bytes of the TCP queue to @rx->cur, after
+ * the @cur_have bytes it holds, noting whether a NIC decrypted them all.
+ */
+static int ktls_strp_move_to_cur(struct ktls_rx *rx, u32 len)
 {
-	struct ktls_rx *rx = desc->arg.data;
-	u32 n = min_t(size_t, len, desc->count);
+	struct sock *sk = rx->sk;
+	u32 seq = tcp_sk(sk)->copied_seq, done = 0;
+	struct sk_buff *skb;
 	int err;
 
-	if (!n)
-		return 0;
-	err = ktls_strp_copy_bits(rx->cur, rx->cur_have, skb, offset, n);
-	if (err) {
-		desc->error = err;
-		return 0;
-	}
-#ifdef CONFIG_TLS_DEVICE
-	/* device-path hook: remember whether a NIC already decrypted it */
-	if (!skb->decrypted)
-		rx->cur_all_decrypted = false;
-#else
-	rx->cur_all_decrypted = false;
-#endif
-	rx->cur_have += n;
-	desc->count -= n;
-	return n;
-}
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		u32 soff = ktls_strp_skb_off(skb, seq);
+		u32 n;
 
-static int ktls_strp_stash_actor(read_descriptor_t *desc, struct sk_buff *skb,
-				 unsigned int offset, size_t len)
-{
-	struct ktls_rx *rx = desc->arg.data;
-	u32 n = min_t(size_t, len, desc->count);
-
-	if (!n)
-		return 0;
-	if (skb_copy_bits(skb, offset, rx->stash + rx->stash_len, n)) {
-		desc->error = -EFAULT;
-		return 0;
+		if (soff >= skb->len)
+			continue;
+		n = min(len - done, skb->len - soff);
+		err = ktls_strp_copy_bits(rx->cur, rx->cur_have + done, skb,
+					  soff, n);
+		if (err)
+			return err;
+		if (!ktls_skb_decrypted(skb))
+			rx->cur_all_decrypted = false;
+		done += n;
+		seq += n;
+		if (done == len)
+			break;
 	}
-	rx->stash_len += n;
-	desc->count -= n;
-	return n;
+	if (done != len)
+		return -EPIPE;	/* cannot happen: the caller saw them queued */
+	rx->cur_have += len;
+	return ktls_strp_eat(sk, len);
 }
 
 /*
@@ -343,21 +386,27 @@ static int ktls_strp_stash_actor(read_descriptor_t *desc, struct sk_buff *skb,
 static int ktls_strp_fill(struct ktls_rx *rx)
 {
 	struct sock *sk = rx->sk;
-	read_descriptor_t desc = {};
 	int err = 0;
+	u32 n;
 
+	sock_owned_by_me(sk);
 	ktls_strp_check(rx);
 	if (rx->stopped)
 		return 0;
 	if (!rx->rec_len) {
 		/* header incomplete: stash what is queued of it */
-		if (!tcp_inq(sk))
+		u32 n = min_t(u32, ktls_strp_inq(sk),
+			      TLS_HEADER_SIZE - rx->stash_len);
+
+		if (!n)
 			return 0;
-		desc.arg.data = rx;
-		desc.count = TLS_HEADER_SIZE - rx->stash_len;
-		tcp_read_sock(sk, &desc, ktls_strp_stash_actor);
-		if (desc.error)
-			return desc.error;
+		err = ktls_strp_peek(sk, 0, rx->stash + rx->stash_len, n);
+		if (err)
+			return err;
+		rx->stash_len += n;
+		err = ktls_strp_eat(sk, n);
+		if (err)
+			return err;
 		ktls_strp_check(rx);
 		if (rx->stopped || !rx->rec_len)
 			return 0;
@@ -385,13 +434,10 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 			rx->cur_all_decrypted = false;
 		}
 	}
-	if (rx->cur_have >= rx->rec_len || !tcp_inq(sk))
+	if (rx->cur_have >= rx->rec_len)
 		return 0;
-
-	desc.arg.data = rx;
-	desc.count = rx->rec_len - rx->cur_have;
-	tcp_read_sock(sk, &desc, ktls_strp_copy_actor);
-	return desc.error;
+	n = min(ktls_strp_inq(sk), rx->rec_len - rx->cur_have);
+	return n ? ktls_strp_move_to_cur(rx, n) : 0;
 }
 
 /*
@@ -419,7 +465,7 @@ int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 	if (!rx->cur && !rx->stash_len && !ktls_strp_copy_always(rx)) {
 		ktls_strp_check(rx);
 		if (!rx->stopped && rx->rec_len &&
-		    tcp_inq(rx->sk) >= rx->rec_len) {
+		    ktls_strp_inq(rx->sk) >= rx->rec_len) {
 			rec->skb = NULL;
 			rec->len = rx->rec_len;
 			rec->in_queue = true;
@@ -431,6 +477,12 @@ int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 	}
 
 	err = ktls_strp_fill(rx);
+	if (err == -ENOMEM) {
+		/* transient: this read fails, the stream goes on */
+		WRITE_ONCE(rx->ready, false);
+		ktls_strp_queue_work(rx, KTLS_STRP_RETRY_DELAY);
+		return err;
+	}
 	if (err) {
 		ktls_strp_abort(rx, err);
 		return err;
@@ -448,15 +500,6 @@ int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 	return 1;
 }
 
-static int ktls_strp_skip_actor(read_descriptor_t *desc, struct sk_buff *skb,
-				unsigned int offset, size_t len)
-{
-	size_t n = min_t(size_t, len, desc->count);
-
-	desc->count -= n;
-	return n;
-}
-
 /*
  * Done with the record of the last ktls_strp_take(): drop its bytes from
  * the TCP queue if they were read in place (this also returns receive
@@ -464,14 +507,8 @@ static int ktls_strp_skip_actor(read_descriptor_t *desc, struct sk_buff *skb,
  */
 void ktls_strp_consume(struct ktls_rx *rx, const struct ktls_rx_rec *rec)
 {
-	if (rec->in_queue) {
-		read_descriptor_t desc = { .count = rec->len };
-
-		tcp_read_sock(rx->sk, &desc, ktls_strp_skip_actor);
-		/* cannot happen: take() saw every byte queued */
-		if (desc.count)
-			ktls_strp_abort(rx, -EPIPE);
-	}
+	if (rec->in_queue && ktls_strp_eat(rx->sk, rec->len))
+		ktls_strp_abort(rx, -EPIPE);
 	rx->rec_len = 0;
 	WRITE_ONCE(rx->ready, false);
 	ktls_strp_check(rx);
@@ -479,7 +516,8 @@ void ktls_strp_consume(struct ktls_rx *rx, const struct ktls_rx_rec *rec)
 
 static void ktls_strp_work(struct work_struct *work)
 {
-	struct ktls_rx *rx = container_of(work, struct ktls_rx, work);
+	struct ktls_rx *rx = container_of(to_delayed_work(work),
+					  struct ktls_rx, work);
 	struct sock *sk = rx->sk;
 	int err;
 
@@ -487,7 +525,9 @@ static void ktls_strp_work(struct work_struct *work)
 	rx->work_queued = false;
 	if (!rx->stopped) {
 		err = ktls_strp_fill(rx);
-		if (err)
+		if (err == -ENOMEM)
+			ktls_strp_queue_work(rx, KTLS_STRP_RETRY_DELAY);
+		else if (err)
 			ktls_strp_abort(rx, err);
 		else
 			ktls_strp_check(rx);
@@ -501,7 +541,7 @@ void ktls_strp_init(struct ktls_rx *rx, struct sock *sk,
 {
 	rx->sk = sk;
 	rx->ctx = ctx;
-	INIT_WORK(&rx->work, ktls_strp_work);
+	INIT_DELAYED_WORK(&rx->work, ktls_strp_work);
 }
 
 /* Close path, socket owned: no more parsing, drop a queued work item. */
@@ -509,7 +549,7 @@ void ktls_strp_stop(struct ktls_rx *rx)
 {
 	rx->stopped = true;
 	WRITE_ONCE(rx->ready, false);
-	if (rx->work_queued && cancel_work(&rx->work)) {
+	if (rx->work_queued && cancel_delayed_work(&rx->work)) {
 		rx->work_queued = false;
 		sock_put(rx->sk);
 	}
@@ -518,7 +558,7 @@ void ktls_strp_stop(struct ktls_rx *rx)
 /* Final teardown (process context, socket NOT owned by the caller). */
 void ktls_strp_done(struct ktls_rx *rx)
 {
-	if (cancel_work_sync(&rx->work)) {
+	if (cancel_delayed_work_sync(&rx->work)) {
 		/* was still queued: drop the reference it held */
 		sock_put(rx->sk);
 	}

@@ -40,10 +40,12 @@ static u16 ktls_tx_max_payload(struct tls_context *ctx)
 	return READ_ONCE(ktls_ctx(ctx)->tx_max_payload_len);
 }
 
-bool ktls_tx_sw_has_open_record(struct tls_context *ctx)
+/* The open record is dereferenced, so its owner must hold the socket. */
+bool ktls_tx_sw_has_open_record(struct sock *sk, struct tls_context *ctx)
 {
 	struct ktls_tx_ctx *txc = ktls_txc(ctx);
 
+	sock_owned_by_me(sk);
 	return txc && txc->open_rec && txc->open_rec->data_len;
 }
 
@@ -116,6 +118,11 @@ static int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
 			rc = -sk->sk_err;
 			break;
 		}
+		/* sk_err may have been read and cleared: this stays */
+		if (txc->seq_exhausted) {
+			rc = -EBADMSG;
+			break;
+		}
 
 		/* never mix content types inside one record */
 		if (rec && rec->type != type && rec->data_len) {
@@ -130,7 +137,7 @@ static int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
 				rc = -ENOMEM;
 				break;
 			}
-			txc->open_rec = rec;
+			WRITE_ONCE(txc->open_rec, rec);
 		}
 		rec->type = type;
 
@@ -179,7 +186,7 @@ wait_for_memory:
 	/* an open record left empty by an error is not a record */
 	if (txc->open_rec && !txc->open_rec->data_len) {
 		ktls_tx_rec_free(sk, txc->open_rec);
-		txc->open_rec = NULL;
+		WRITE_ONCE(txc->open_rec, NULL);
 	}
 	if (rc == -EBADMSG)
 		return rc;
@@ -208,7 +215,7 @@ static int ktls_tx_sendmsg_locked(struct sock *sk, struct msghdr *msg)
 	/* an empty send with MSG_EOR still closes an open record */
 	if (!msg_data_left(msg)) {
 		if (!(msg->msg_flags & MSG_EOR) ||
-		    !ktls_tx_sw_has_open_record(ctx))
+		    !ktls_tx_sw_has_open_record(sk, ctx))
 			return 0;
 		rc = ktls_tx_flush(sk, ctx, msg->msg_flags);
 		if (rc == -EAGAIN && (msg->msg_flags & MSG_DONTWAIT))
@@ -291,18 +298,23 @@ int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
 	return rc;
 }
 
-/* A splice ended without SPLICE_F_MORE: close and send the open record. */
+/*
+ * A splice ended without SPLICE_F_MORE: close and send the open record.
+ * The unlocked look only skips the locks when no record is open; the
+ * record itself may be freed by a concurrent sendmsg at any time, so it
+ * is looked into only with both locks held.
+ */
 void ktls_tx_splice_eof(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct tls_context *ctx = tls_get_ctx(sk);
 
-	if (!ktls_tx_sw_has_open_record(ctx))
+	if (!READ_ONCE(ktls_txc(ctx)->open_rec))
 		return;
 
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
-	if (ktls_tx_sw_has_open_record(ctx))
+	if (ktls_tx_sw_has_open_record(sk, ctx))
 		ktls_tx_flush(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
 	release_sock(sk);
 	mutex_unlock(&ctx->tx_lock);
@@ -364,6 +376,8 @@ static int ktls_tx_rekey(struct sock *sk, struct tls_context *ctx,
 	old = txc->aead;
 	txc->aead = aead;
 	crypto_free_aead(old);
+	/* a new key starts a new sequence */
+	txc->seq_exhausted = false;
 
 	/* best effort: queued records keep their (old-key) ciphertext */
 	ktls_tx_push(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -414,19 +428,77 @@ void ktls_tx_sw_cancel_work(struct tls_context *ctx)
 	cancel_delayed_work_sync(&txc->work);
 }
 
+/* Bytes of the queued records that TCP has not taken yet. */
+static u32 ktls_tx_unsent(struct ktls_tx_ctx *txc)
+{
+	struct ktls_tx_rec *rec;
+	u32 n = 0;
+
+	list_for_each_entry(rec, &txc->tx_list, list)
+		n += rec->en.sg.size - rec->sent;
+	return n;
+}
+
 /*
- * Close, socket locked. Like tls.ko: records already closed are pushed,
- * the open (MSG_MORE) record is dropped, and whatever TCP did not take is
- * freed. Unlike tls.ko the push never blocks, so close cannot hang on a
- * peer that stopped reading.
+ * Close must neither lose what send() accepted nor hang on a peer that
+ * stopped reading. TCP's own close hands its write queue to the orphaned
+ * socket and returns; ktls does the same with the records TCP has not
+ * taken yet. The open (MSG_MORE) record is closed too, as TCP flushes
+ * corked data on close (tls.ko drops it). So that TCP takes every record
+ * now, its send buffer is raised by what remains: those bytes are already
+ * charged to the socket as record memory, which is freed as TCP takes
+ * them. Only if TCP still refuses (global TCP memory pressure,
+ * TCP_NOTSENT_LOWAT) does close wait for room: within the linger time
+ * with SO_LINGER, else within SO_SNDTIMEO and at most KTLS_CLOSE_WAIT,
+ * and while no signal is pending. SO_LINGER with a zero time resets the
+ * connection, so nothing is pushed then.
  */
-void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx)
+#define KTLS_CLOSE_WAIT		(5 * HZ)
+
+static void ktls_tx_close_push(struct sock *sk, struct tls_context *ctx,
+			       long timeout)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+	const int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+	long timeo;
+	u32 unsent;
+
+	if (sk->sk_err || (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime))
+		return;
+	if (ktls_tx_close_rec(sk, ctx, flags))
+		return;
+	unsent = ktls_tx_unsent(txc);
+	if (!unsent)
+		return;
+	WRITE_ONCE(sk->sk_sndbuf,
+		   max_t(u64, READ_ONCE(sk->sk_sndbuf),
+			 min_t(u64, INT_MAX / 2,
+			       (u64)sk->sk_wmem_queued + 2ULL * unsent +
+			       SKB_TRUESIZE(SKB_MAX_HEAD(0)))));
+
+	timeo = sock_flag(sk, SOCK_LINGER) ? timeout :
+		min_t(long, sk->sk_sndtimeo, KTLS_CLOSE_WAIT);
+	while (ktls_tx_push(sk, ctx, flags) == -EAGAIN) {
+		if (!timeo || signal_pending(current))
+			break;
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (sk_stream_wait_memory(sk, &timeo))
+			break;
+	}
+}
+
+/*
+ * Close, socket and tx_lock held: push what is left (above), then free
+ * whatever TCP did not take.
+ */
+void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx, long timeout)
 {
 	struct ktls_tx_ctx *txc = ktls_txc(ctx);
 	struct ktls_tx_rec *rec, *tmp;
 
-	if (!sk->sk_err)
-		ktls_tx_push(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
+	lockdep_assert_held(&ctx->tx_lock);
+	sock_owned_by_me(sk);
+	ktls_tx_close_push(sk, ctx, timeout);
 
 	list_for_each_entry_safe(rec, tmp, &txc->tx_list, list) {
 		list_del(&rec->list);
@@ -434,7 +506,7 @@ void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx)
 	}
 	if (txc->open_rec) {
 		ktls_tx_rec_free(sk, txc->open_rec);
-		txc->open_rec = NULL;
+		WRITE_ONCE(txc->open_rec, NULL);
 	}
 	crypto_free_aead(txc->aead);
 	txc->aead = NULL;

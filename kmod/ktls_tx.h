@@ -68,7 +68,17 @@ struct ktls_tx_rec {
 
 struct ktls_tx_ctx {
 	struct crypto_aead *aead;
+	/*
+	 * Written with WRITE_ONCE: splice_eof looks at it without locks to
+	 * skip the locking when there is nothing to close (never through it).
+	 */
 	struct ktls_tx_rec *open_rec;
+	/*
+	 * The record sequence wrapped: no record may be encrypted with this
+	 * key again (it would reuse a nonce), whatever happens to sk_err.
+	 * Cleared by a TLS 1.3 rekey.
+	 */
+	bool seq_exhausted;
 	struct list_head tx_list;	/* closed records, in sequence order */
 	struct delayed_work work;
 	struct sock *sk;

@@ -57,10 +57,24 @@ static void rec_put_pl(struct ktls_tx_rec *rec)
 		put_page(rec->pl[--rec->pl_n].bv_page);
 }
 
+/*
+ * The AEAD request context (a one-time Poly1305 key, CCM MAC state), the
+ * nonce and the AAD of the last record stay in @rec: wipe them before the
+ * memory is kept for any socket (ktls_spare.c) or freed, as RX does.
+ */
+static void rec_wipe(struct ktls_tx_rec *rec)
+{
+	memzero_explicit(rec->aad, sizeof(rec->aad));
+	memzero_explicit(rec->nonce, sizeof(rec->nonce));
+	memzero_explicit(&rec->req,
+			 ksize(rec) - offsetof(struct ktls_tx_rec, req));
+}
+
 void ktls_tx_rec_free(struct sock *sk, struct ktls_tx_rec *rec)
 {
 	rec_put_pl(rec);
 	sk_msg_free(sk, &rec->en);
+	rec_wipe(rec);
 	ktls_spare_put(&ktls_tx_spare, rec);
 }
 
@@ -315,12 +329,20 @@ int ktls_tx_close_rec(struct sock *sk, struct tls_context *ctx, int flags)
 	struct ktls_tx_rec *rec = txc->open_rec;
 	int rc;
 
+	lockdep_assert_held(&ctx->tx_lock);
+	sock_owned_by_me(sk);
 	if (!rec)
 		return 0;
-	txc->open_rec = NULL;
+	WRITE_ONCE(txc->open_rec, NULL);
 	if (!rec->data_len) {
 		ktls_tx_rec_free(sk, rec);
 		return 0;
+	}
+	/* the data stays unsent: the socket has no usable sequence left */
+	if (txc->seq_exhausted) {
+		ktls_tx_rec_free(sk, rec);
+		ktls_err_abort(sk, -EBADMSG);
+		return -EBADMSG;
 	}
 
 	rec->tx_flags = flags;
@@ -334,6 +356,7 @@ int ktls_tx_close_rec(struct sock *sk, struct tls_context *ctx, int flags)
 
 	/* a sequence number must never be reused with the same key */
 	if (ktls_cipher_ctx_advance(&ctx->prot_info, &ctx->tx)) {
+		txc->seq_exhausted = true;
 		ktls_err_abort(sk, -EBADMSG);
 		return -EBADMSG;
 	}
@@ -395,6 +418,8 @@ int ktls_tx_push(struct sock *sk, struct tls_context *ctx, int flags)
 	struct ktls_tx_rec *rec;
 	int rc = 0;
 
+	lockdep_assert_held(&ctx->tx_lock);
+	sock_owned_by_me(sk);
 	while (!list_empty(&txc->tx_list)) {
 		rec = list_first_entry(&txc->tx_list, struct ktls_tx_rec, list);
 		rc = push_rec(sk, ctx, rec, flags < 0 ? rec->tx_flags : flags);

@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ktls.ko under hostile input and concurrency (hostile.c): concurrent
+# readers, TCP urgent data inside records, sticky stream errors, TX
+# sequence exhaustion, close delivering everything send() accepted,
+# splice_eof racing sendmsg, a flood of empty records against a signal.
+# Every case checks the bytes delivered; a stall fails by timeout.
+. "$(dirname "$0")/rx_lib.sh"
+rx_setup
+RX_TEST=$O/ktls/hostile
+if [ ! -x "$RX_TEST" ] || [ "$rx_here/hostile.c" -nt "$RX_TEST" ] ||
+   [ "$rx_here/rx_records.h" -nt "$RX_TEST" ]; then
+	mkdir -p "$O/ktls"
+	gcc -O2 -Wall -Wextra -o "$RX_TEST" "$rx_here/hostile.c" -lcrypto -lpthread ||
+		{ tap_fail "build hostile"; tap_done; exit 1; }
+fi
+# cheap cases on every cipher variant, the heavy ones on one per version
+for c in readers urg_inplace urg_noinline sticky tag_only seq_wrap; do
+	rx_case "$c"
+done
+RX_VARIANTS="12gcm 13chacha"
+for c in urg_copy urg_splice close_partial close_queued splice_eof empty_signal; do
+	rx_case "$c"
+done
+rx_finish
