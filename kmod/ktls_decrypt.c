@@ -157,10 +157,17 @@ static int ktls_dec_setup(struct sock *sk, struct tls_context *ctx,
 		if (err)
 			goto fail;
 	}
-	if (prot->version == TLS_1_3_VERSION)
+	if (prot->version == TLS_1_3_VERSION) {
 		ktls_build_aad(prot, d->aad, plain_len - prot->tail_size, 0,
 			       NULL);
-	else
+		/*
+		 * RFC 8446 5.2: the AAD is the record header as received.
+		 * tls.ko puts 23 there whatever the header says, so a
+		 * record whose outer type was changed on the way still
+		 * authenticates; with the received byte it does not.
+		 */
+		d->aad[0] = hdr[0];
+	} else
 		ktls_build_aad(prot, d->aad, plain_len, hdr[0],
 			       ctx->rx.rec_seq);
 

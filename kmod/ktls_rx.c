@@ -239,11 +239,16 @@ static int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
 		return err;
 
 	err = ktls_decrypt_record(sk, ctx, &rec, to, room, skbp);
-	ktls_strp_consume(rx, &rec);
-	if (err < 0) {
+	/*
+	 * Stop the parser before consuming: it would look at the bytes
+	 * after a forged record, and their (garbage) header must not
+	 * replace EBADMSG as the stream's error.
+	 */
+	if (err < 0)
 		ktls_strp_abort(rx, -EBADMSG);
+	ktls_strp_consume(rx, &rec);
+	if (err < 0)
 		return -EBADMSG;
-	}
 	if (*skbp)
 		ktls_rx_check_keyupdate(sk, ctx, rx, *skbp);
 	return err;

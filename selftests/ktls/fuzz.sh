@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The two fuzzers (fuzz_records.c, fuzz_syscalls.c) against a provider of
+# the "tls" ULP, then the module's baseline: no kTLS context, TCP socket or
+# module reference left, and rmmod ktls succeeds.
+#
+#   FUZZ_RECORDS   records the record fuzzer tries (default 100000)
+#   FUZZ_SECONDS   time-box both fuzzers instead (make fuzz SECONDS=)
+#   FUZZ_SYSCALLS  seconds of the syscall fuzzer (default 120)
+#   FUZZ_SEED      seed of both (default: the date, printed)
+#   FUZZ_PROVIDER  ktls (default) or tls (tls.ko's known differences allowed)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lib/tap.sh
+. "$top/selftests/lib/tap.sh"
+# shellcheck source=../lib/provider.sh
+. "$top/selftests/lib/provider.sh"
+O=${O:-$top/build}
+prov=${FUZZ_PROVIDER:-ktls}
+seed=${FUZZ_SEED:-$(date +%Y%m%d)}
+bin=$O/ktls
+
+build() {
+	local src=$here/$1.c
+	[ -x "$bin/$1" ] && [ ! "$src" -nt "$bin/$1" ] &&
+		[ ! "$here/rx_records.h" -nt "$bin/$1" ] && return 0
+	mkdir -p "$bin"
+	gcc -O2 -Wall -Wextra -o "$bin/$1" "$src" -lcrypto -lpthread
+}
+
+tcp_objs() {
+	awk '$1 == "TCP" {print $2}' /proc/slabinfo
+}
+
+for p in fuzz_records fuzz_syscalls; do
+	build $p || { tap_fail "build $p"; tap_done; exit 1; }
+done
+provider_load "$prov" || { tap_fail "load $prov"; tap_done; exit 1; }
+sleep 1
+base_tcp=$(tcp_objs)
+
+if [ -n "${FUZZ_SECONDS:-}" ]; then
+	rargs=(-t "$FUZZ_SECONDS")
+	sys_secs=$FUZZ_SECONDS
+else
+	rargs=(-r "${FUZZ_RECORDS:-100000}")
+	sys_secs=${FUZZ_SYSCALLS:-120}
+fi
+[ "$prov" = tls ] && rargs+=(-p tls)
+
+# both at once: the guest has two CPUs, and the mix is a test of its own
+"$bin/fuzz_syscalls" -s "$seed" -t "$sys_secs" -T 3 -P 3 >"$O/ktls/fuzz_syscalls.out" 2>&1 &
+sys_pid=$!
+if out=$("$bin/fuzz_records" -s "$seed" "${rargs[@]}" 2>&1); then
+	tap_ok "$(tail -n 1 <<<"$out")"
+else
+	tap_fail "record fuzzer, seed $seed" "$(grep -v '^    record' <<<"$out" | tail -n 40)"
+fi
+wait "$sys_pid"
+rc=$?
+out=$(cat "$O/ktls/fuzz_syscalls.out")
+if [ $rc -eq 0 ]; then
+	tap_ok "$(tail -n 1 <<<"$out")"
+else
+	tap_fail "syscall fuzzer, seed $seed (exit $rc)" "$(tail -n 20 <<<"$out")"
+fi
+
+# back to baseline: sockets close through FIN/TIME_WAIT within seconds
+for _ in $(seq 30); do
+	[ "$(tcp_objs)" -le "$base_tcp" ] && break
+	sleep 1
+done
+tap_check "TCP sockets back to baseline ($base_tcp)" \
+	test "$(tcp_objs)" -le "$base_tcp"
+if [ "$prov" = ktls ]; then
+	tap_check "no kTLS context left (TlsCurrTxSw, TlsCurrRxSw)" \
+		awk '$1 ~ /^TlsCurr(Tx|Rx)Sw$/ && $2 != 0 {bad=1} END {exit bad}' \
+		/proc/net/tls_stat
+	tap_check "rmmod ktls (no reference left)" rmmod ktls
+fi
+tap_done
