@@ -9,6 +9,8 @@
 #   make bench      benchmarks (QUICK=1 for a short run)
 #   make bench-profile  perf profile of one figure, tls.ko vs ktls.ko
 #                   (PROFILE="rx 12 aes128gcm 16384": mode version cipher size)
+#   make fuzz       record and syscall fuzzers on ktls.ko (SECONDS=600 SEED=)
+#   make soak       long mixed load over a lossy tlssim pair (MINUTES=30)
 #   make lint       checkpatch + sparse on our kernel code
 #   make vm-shell   interactive shell in a guest
 
@@ -23,7 +25,7 @@ MODDIRS := $(patsubst %/Kbuild,%,$(wildcard kmod/Kbuild drivers/*/Kbuild))
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile selftests/Makefile))
 
 .PHONY: all modules $(MODDIRS) $(SUBDIRS) deps deps-check kernel conformance check demo \
-	bench bench-profile lint vm-shell clean
+	bench bench-profile fuzz soak lint vm-shell clean
 
 all: modules $(SUBDIRS)
 
@@ -31,6 +33,7 @@ modules: $(MODDIRS)
 
 $(MODDIRS): deps-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$@ W=1 modules
+	@if [ $@ = kmod ]; then kmod/symvers-check.sh kmod/Module.symvers $(KDIR)/Module.symvers; fi
 
 $(SUBDIRS): deps-check
 	$(MAKE) -C $@
@@ -73,6 +76,18 @@ PROFILE ?= rx 12 aes128gcm 16384
 bench-profile: all kernel
 	selftests/vm/vm-run --name profile --timeout 600 --mem 4096 \
 		-- bench/profile.sh $(PROFILE)
+
+# Fuzzers time-boxed (selftests/ktls/fuzz.sh); make check runs a short fixed dose
+SECONDS ?= 600
+fuzz: all kernel
+	selftests/vm/vm-run --name fuzz --timeout $$(( $(SECONDS) + 600 )) \
+		-- env FUZZ_SECONDS=$(SECONDS) FUZZ_SEED=$(SEED) selftests/ktls/fuzz.sh
+
+# Soak over tlssim (selftests/tlssim/soak.sh); make check runs 3 minutes
+MINUTES ?= 30
+soak: all kernel
+	selftests/vm/vm-run --name soak --timeout $$(( $(MINUTES) * 60 + 900 )) --mem 3072 \
+		-- env SOAK_MINUTES=$(MINUTES) selftests/tlssim/soak.sh
 
 vm-shell: kernel
 	selftests/vm/vm-run --shell

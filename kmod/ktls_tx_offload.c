@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktls: driver-facing lookup of offloaded TX records, tls_get_record().
+ * ktls: symbols offload drivers link against: tls_get_record() and
+ * tls_offload_tx_resync_request() (tls_validate_xmit_skb() is in
+ * ktls_tx_fallback.c, as upstream has it in tls_device_fallback.c).
  *
  * Exported under the kernel's name with tls.ko's prototype (include/net/
  * tls.h) so that offload drivers bind to ktls.ko exactly as to tls.ko, and
@@ -81,3 +83,17 @@ struct tls_record_info *tls_get_record(struct tls_offload_context_tx *context,
 	return NULL;
 }
 EXPORT_SYMBOL(tls_get_record);
+
+/*
+ * A driver lost its TX stream state for @sk and asks for a resync. Only a
+ * socket whose TX the device offloads can be meant, and ktls offloads none
+ * yet: such a request comes from a driver bug, and is dropped.
+ */
+void tls_offload_tx_resync_request(struct sock *sk, u32 got_seq, u32 exp_seq)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+
+	if (!ctx || ctx->tx_conf != TLS_HW)
+		net_dbg_ratelimited("ktls: TX resync request for a socket not offloaded\n");
+}
+EXPORT_SYMBOL_GPL(tls_offload_tx_resync_request);

@@ -97,9 +97,18 @@ if modprobe tls 2>/dev/null; then
 else
 	tap_ok "kernel refuses tls.ko while ktls.ko is loaded"
 fi
-dmesg | grep -q "duplicate symbol tls_get_record (owned by ktls)" &&
+dmesg | grep -qE "duplicate symbol (tls_get_record|tls_validate_xmit_skb|tls_offload_tx_resync_request) \(owned by ktls\)" &&
 	tap_ok "refusal: duplicate symbol owned by ktls" ||
 	tap_fail "refusal: duplicate symbol owned by ktls" "$(dmesg | tail -3)"
+# tlssim.ko is built against the kernel's Module.symvers: it records tls.ko's
+# CRCs of tls_get_record, tls_validate_xmit_skb, tls_offload_tx_resync_request
+modprobe gf128mul 2>/dev/null
+if insmod drivers/tlssim/tlssim.ko 2>/dev/null; then
+	tap_ok "a driver built for tls.ko (tlssim.ko) loads with ktls.ko"
+	rmmod tlssim
+else
+	tap_fail "a driver built for tls.ko (tlssim.ko) loads with ktls.ko" "$(dmesg | tail -3)"
+fi
 
 names=$(awk '{ printf "%s ", $1 }' /proc/net/tls_stat)
 want="TlsCurrTxSw TlsCurrRxSw TlsCurrTxDevice TlsCurrRxDevice TlsTxSw TlsRxSw TlsTxDevice TlsRxDevice TlsDecryptError TlsRxDeviceResync TlsDecryptRetry TlsRxNoPadViolation TlsRxRekeyOk TlsRxRekeyError TlsTxRekeyOk TlsTxRekeyError TlsRxRekeyReceived "
