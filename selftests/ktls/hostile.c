@@ -126,10 +126,18 @@ static void rx_keys(struct keys *k, const struct var *v)
 		exit(errno == ENOENT ? SKIP_RC : (fail("TLS_RX"), 1));
 }
 
-/* Both ends kTLS: fd_tx sends with @k, fd_rx receives with it. */
-static void tls_pair(struct keys *k, const struct var *v, int rcvbuf)
+/*
+ * Both ends kTLS: fd_tx sends with @k, fd_rx receives with it. @sndbuf:
+ * fixed send buffer of fd_tx (no autotuning), so that TCP really runs out
+ * of room while records wait.
+ */
+static void tls_pair(struct keys *k, const struct var *v, int rcvbuf,
+		     int sndbuf)
 {
 	pair(rcvbuf, false);
+	if (sndbuf)
+		CHECK(!setsockopt(fd_tx, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+				  sizeof(sndbuf)), "SO_SNDBUF");
 	rx_keys(k, v);
 	CHECK(!setsockopt(fd_tx, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")),
 	      "TCP_ULP on the sender");
@@ -563,7 +571,7 @@ static void t_close_partial(const struct var *v)
 	struct keys k;
 	ssize_t n;
 
-	tls_pair(&k, v, 65536);
+	tls_pair(&k, v, 65536, 16384);
 	CHECK(!setsockopt(fd_tx, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)),
 	      "SO_SNDTIMEO");
 	fill_pat(buf, 0, sizeof(buf));
@@ -589,7 +597,7 @@ static void t_close_queued(const struct var *v)
 	double t0;
 	ssize_t n;
 
-	tls_pair(&k, v, 65536);
+	tls_pair(&k, v, 8192, 16384);
 	fill_pat(buf, 0, sizeof(buf));
 	for (;;) {
 		n = send(fd_tx, buf + total, 16384, MSG_DONTWAIT);
@@ -604,11 +612,32 @@ static void t_close_queued(const struct var *v)
 	if (n > 0)
 		total += n;
 	d.want = total;
+	/* the worker pushes what fits; then TCP is full and records wait */
+	usleep(200000);
 	pthread_create(&d.t, NULL, drain_fn, &d);
 	t0 = now();
 	close(fd_tx);
 	CHECK(now() - t0 < 2.0, "close took %.1f s", now() - t0);
 	drain_check(&d, "queued records, close");
+}
+
+/*
+ * A send with MSG_MORE leaves its record open; close must send it, as TCP
+ * sends corked data on close (it was dropped, as tls.ko drops it).
+ */
+static void t_close_open(const struct var *v)
+{
+	static uint8_t buf[6000];
+	struct drain d = { .delay_ms = 100, .want = sizeof(buf) };
+	struct keys k;
+
+	tls_pair(&k, v, 0, 0);
+	fill_pat(buf, 0, sizeof(buf));
+	send_all(fd_tx, buf, 5000, 0);
+	send_all(fd_tx, buf + 5000, 1000, MSG_MORE);
+	pthread_create(&d.t, NULL, drain_fn, &d);
+	close(fd_tx);
+	drain_check(&d, "open record, close");
 }
 
 /* ---------- splice_eof against sendmsg ---------- */
@@ -683,7 +712,7 @@ static void t_splice_eof(const struct var *v)
 	pthread_t a, b;
 	struct keys k;
 
-	tls_pair(&k, v, 0);
+	tls_pair(&k, v, 0, 0);
 	set_rcvtimeo(fd_rx, 10000);
 	pthread_create(&a, NULL, splice_writer, NULL);
 	pthread_create(&b, NULL, send_writer, NULL);
@@ -803,6 +832,7 @@ static const struct tcase cases[] = {
 	{ "sticky", t_sticky }, { "tag_only", t_tag_only },
 	{ "seq_wrap", t_seq_wrap },
 	{ "close_partial", t_close_partial }, { "close_queued", t_close_queued },
+	{ "close_open", t_close_open },
 	{ "splice_eof", t_splice_eof }, { "empty_signal", t_empty_signal },
 };
 

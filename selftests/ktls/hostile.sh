@@ -15,7 +15,7 @@ if [ ! -x "$RX_TEST" ] || [ "$rx_here/hostile.c" -nt "$RX_TEST" ] ||
 		{ tap_fail "build hostile"; tap_done; exit 1; }
 fi
 # cheap cases on every cipher variant, the heavy ones on one per version
-for c in readers urg_inplace urg_noinline sticky tag_only seq_wrap; do
+for c in readers urg_inplace urg_noinline sticky tag_only seq_wrap close_open; do
 	rx_case "$c"
 done
 RX_VARIANTS="12gcm 13chacha"
