@@ -24,11 +24,15 @@
 #include <linux/skbuff.h>
 #include <linux/skmsg.h>
 #include <linux/percpu.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/poll.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <net/tls.h>
 #include <crypto/aead.h>
 #include <uapi/linux/tls.h>
+
+#include "compat.h"
 
 /* Options newer than the 6.1 UAPI header (values as upstream numbers them) */
 #ifndef TLS_TX_MAX_PAYLOAD_LEN
@@ -153,7 +157,7 @@ void ktls_build_header(const struct tls_prot_info *prot, u8 *buf,
 		       size_t plaintext_len, u8 type, const u8 *nonce);
 
 /* ------------------------------------------------------------------ */
-/* Statistics (/proc/net/tls_stat, ktls_proc.c)                        */
+/* Statistics (per netns, /proc/net/tls_stat: ktls_stats.c, a leaf)   */
 /* ------------------------------------------------------------------ */
 
 /* In the /proc order of the newest kernel; names in ktls_proc.c. */
@@ -182,7 +186,7 @@ struct ktls_mib_cpu {
 	unsigned long mibs[KTLS_MIB_MAX];
 };
 
-/* Per network namespace state (net_generic, ktls_main.c owns the id). */
+/* Per network namespace state (net_generic, id in ktls_stats.c). */
 struct ktls_net {
 	struct ktls_mib_cpu __percpu *mib;
 };
@@ -194,8 +198,9 @@ struct ktls_net *ktls_net(const struct net *net);
 #define KTLS_DEC_STATS(net, field) \
 	this_cpu_dec(ktls_net(net)->mib->mibs[field])
 
-int ktls_proc_init(struct net *net);
-void ktls_proc_fini(struct net *net);
+/* Module init/exit: register/unregister the per-netns state. */
+int ktls_stats_init(void);
+void ktls_stats_exit(void);
 
 /* ------------------------------------------------------------------ */
 /* Context (ktls_main.c)                                               */
@@ -216,16 +221,34 @@ static inline struct ktls_context *ktls_ctx(struct tls_context *ctx)
 	return container_of(ctx, struct ktls_context, base);
 }
 
-/* Fatal error on the socket (@err is a negative errno, e.g. -EBADMSG):
+/*
+ * Fatal error on the socket (@err is a negative errno, e.g. -EBADMSG):
  * set sk_err and wake everybody.
  */
-void ktls_err_abort(struct sock *sk, int err);
+static inline void ktls_err_abort(struct sock *sk, int err)
+{
+	WRITE_ONCE(sk->sk_err, -err);
+	/* paired with the lockless readers of sk_err in poll and recvmsg */
+	smp_wmb();
+	sk_error_report(sk);
+}
 
+/* ------------------------------------------------------------------ */
+/* Proto tables (ktls_proto.c; filled by ktls_main.c)                  */
+/* ------------------------------------------------------------------ */
+
+/* The tables of one IP version, indexed [tx_conf][rx_conf]. */
+struct ktls_proto_set {
+	struct proto prot[TLS_NUM_CONFIG][TLS_NUM_CONFIG];
+	/* not const: filled from the base TCP ops at run time */
+	struct proto_ops ops[TLS_NUM_CONFIG][TLS_NUM_CONFIG];
+	/* the TCP proto the set was built from (acquire/release) */
+	const struct proto *base;
+};
+
+struct ktls_proto_set *ktls_proto_set(const struct sock *sk);
 /* Switch sk_prot / socket ops to the table for ctx->{tx,rx}_conf. */
 void ktls_update_sk_prot(struct sock *sk, struct tls_context *ctx);
-
-/* TX configured: interpose on sk_write_space (under lock_sock). */
-void ktls_install_write_space(struct sock *sk, struct tls_context *ctx);
 
 /* sock_diag (ktls_diag.c) */
 int ktls_get_info(struct sock *sk, struct sk_buff *skb);
@@ -262,8 +285,10 @@ void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx,
 void ktls_tx_sw_free(struct tls_context *ctx);
 /* True while a record is being built (for TLS_TX_MAX_PAYLOAD_LEN EBUSY). */
 bool ktls_tx_sw_has_open_record(struct sock *sk, struct tls_context *ctx);
-/* sk_write_space hook work for TX SW */
-void ktls_tx_sw_write_space(struct sock *sk, struct tls_context *ctx);
+/* TX configured: interpose on sk_write_space (under lock_sock). */
+void ktls_tx_install_write_space(struct sock *sk, struct tls_context *ctx);
+/* Close, under sk_callback_lock: give sk_write_space back to TCP. */
+void ktls_tx_restore_write_space(struct sock *sk, struct tls_context *ctx);
 
 int ktls_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
@@ -271,10 +296,8 @@ int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
 int ktls_tx_sendpage_locked(struct sock *sk, struct page *page, int offset,
 			    size_t size, int flags);
 void ktls_tx_splice_eof(struct socket *sock);
-/* Module exit: free the records kept for reuse (ktls_tx_rec.c). */
-void ktls_tx_rec_cache_drain(void);
-/* Module exit: free the decrypt work areas kept for reuse. */
-void ktls_dec_cache_drain(void);
+/* Module exit: free what TX keeps for reuse. */
+void ktls_tx_exit(void);
 
 /* ktls_spare.c: one kept buffer per CPU and slot, reused unzeroed */
 struct ktls_spare {
@@ -285,6 +308,61 @@ void *ktls_spare_get(struct ktls_spare __percpu *slot, size_t size);
 void ktls_spare_put(struct ktls_spare __percpu *slot, void *p);
 void ktls_spare_drain(struct ktls_spare __percpu *slot);
 
-#include "ktls_rx.h"
+/* ------------------------------------------------------------------ */
+/* Software RX (ktls_rx*.c, ktls_strp.c, ktls_decrypt.c)               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * All functions except ktls_rx_sw_free() run in process context with the
+ * socket owned (lock_sock) unless stated otherwise.
+ */
+/*
+ * Set up (rekey == false) or re-key (rekey == true, TLS 1.3 only) the
+ * software RX state from ctx->crypto_recv. Called under lock_sock.
+ * Returns 0 or -errno; on error nothing was changed.
+ */
+int ktls_rx_sw_init(struct sock *sk, struct tls_context *ctx,
+		    const struct tls_crypto_info *ci, bool rekey);
+
+/* Close path, under lock_sock: stop the parser and restore callbacks. */
+void ktls_rx_sw_release(struct sock *sk, struct tls_context *ctx);
+
+/*
+ * Free RX state (keys zeroed); may run after the socket is gone. Must be
+ * called in process context WITHOUT the socket lock: it waits for the
+ * parser's work item, which takes lock_sock.
+ */
+void ktls_rx_sw_free(struct tls_context *ctx);
+
+int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+		    int flags, int *addr_len);
+ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
+			    struct pipe_inode_info *pipe, size_t len,
+			    unsigned int flags);
+bool ktls_rx_sock_is_readable(struct sock *sk);
+__poll_t ktls_rx_poll(struct file *file, struct socket *sock,
+		      struct poll_table_struct *wait);
+
+/* Module exit: free what RX keeps for reuse. */
+void ktls_rx_exit(void);
+
+/* ------------------------------------------------------------------ */
+/* Device offload (the device path to come)                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Hand TX/RX of a socket to the NIC its route leaves through, as tls.ko's
+ * tls_set_device_offload{,_rx}(). No device takes a socket yet: setsockopt
+ * tries these first and falls back to software on any error, as tls.ko.
+ */
+static inline int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx)
+{
+	return -EOPNOTSUPP;
+}
 
 #endif /* _KTLS_H */

@@ -6,6 +6,8 @@
  * Nothing here takes locks; callers own the cipher_context they pass
  * (TX under tx_lock + lock_sock, RX under lock_sock).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>

@@ -30,13 +30,15 @@
  *
  * Called with the socket owned.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
 #include <crypto/aead.h>
 
-#include "ktls_rx_int.h"
+#include "ktls_rx.h"
 
 /*
  * Most user pages one zero-copy record may land in: a maximal record
@@ -104,26 +106,6 @@ void ktls_dec_cache_drain(void)
 	ktls_spare_drain(&ktls_dec_spare);
 }
 
-/* Read @len bytes at @off of the record (header, explicit nonce). */
-static int ktls_rec_read(struct sock *sk, const struct ktls_rx_rec *rec,
-			 u32 off, u8 *buf, u32 len)
-{
-	if (rec->skb)
-		return skb_copy_bits(rec->skb, off, buf, len);
-	return ktls_strp_peek(sk, off, buf, len);
-}
-
-/* Scatterlist entries the ciphertext of @rec needs (upper bound). */
-static int ktls_rec_nsg(struct sock *sk, const struct tls_prot_info *prot,
-			const struct ktls_rx_rec *rec)
-{
-	/* the parser's skbs are page frags only (no head, no frag list) */
-	if (rec->skb)
-		return skb_shinfo(rec->skb)->nr_frags + 1;
-	return ktls_strp_queue_sg(sk, prot->prepend_size,
-				  rec->len - prot->prepend_size, NULL);
-}
-
 /*
  * Allocate the work area for @rec (@ndst destination entries, @npages
  * user pages) and fill in what every way of decrypting shares: nonce,
@@ -140,7 +122,7 @@ static int ktls_dec_setup(struct sock *sk, struct tls_context *ctx,
 	u32 plain_len = cipher_len - prot->tag_size;
 	int nsrc, n, err;
 
-	nsrc = ktls_rec_nsg(sk, prot, rec);
+	nsrc = ktls_rx_rec_sg(sk, rec, prot->prepend_size, cipher_len, NULL);
 	if (nsrc < 0)
 		return nsrc;
 	nsrc++;
@@ -151,9 +133,9 @@ static int ktls_dec_setup(struct sock *sk, struct tls_context *ctx,
 
 	ktls_build_nonce(prot, ctx->rx.iv, ctx->rx.rec_seq, d->nonce);
 	if (ktls_has_explicit_nonce(prot)) {
-		err = ktls_rec_read(sk, rec, TLS_HEADER_SIZE,
-				    ktls_nonce_explicit(prot, d->nonce),
-				    prot->iv_size);
+		err = ktls_rx_rec_read(sk, rec, TLS_HEADER_SIZE,
+				       ktls_nonce_explicit(prot, d->nonce),
+				       prot->iv_size);
 		if (err)
 			goto fail;
 	}
@@ -167,18 +149,14 @@ static int ktls_dec_setup(struct sock *sk, struct tls_context *ctx,
 		 * authenticates; with the received byte it does not.
 		 */
 		d->aad[0] = hdr[0];
-	} else
+	} else {
 		ktls_build_aad(prot, d->aad, plain_len, hdr[0],
 			       ctx->rx.rec_seq);
+	}
 
 	sg_init_table(d->src, nsrc);
 	sg_set_buf(&d->src[0], d->aad, prot->aad_size);
-	if (rec->skb)
-		n = skb_to_sgvec_nomark(rec->skb, &d->src[1],
-					prot->prepend_size, cipher_len);
-	else
-		n = ktls_strp_queue_sg(sk, prot->prepend_size, cipher_len,
-				       &d->src[1]);
+	n = ktls_rx_rec_sg(sk, rec, prot->prepend_size, cipher_len, &d->src[1]);
 	if (n < 0) {
 		err = n;
 		goto fail;
@@ -464,7 +442,7 @@ int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
 		err = -EBADMSG;
 		goto fail;
 	}
-	err = ktls_rec_read(sk, rec, 0, hdr, sizeof(hdr));
+	err = ktls_rx_rec_read(sk, rec, 0, hdr, sizeof(hdr));
 	if (err)
 		goto fail;
 
@@ -520,7 +498,7 @@ advance:
 	 * This record is good; every later read fails.
 	 */
 	if (ktls_cipher_ctx_advance(prot, &ctx->rx))
-		ktls_strp_abort(ktls_rx_priv(ctx), -EBADMSG);
+		rec->last = true;
 	return err;
 
 fail:

@@ -7,6 +7,8 @@
  * Runs from inet_diag without the socket lock: the context is read under
  * RCU (it is freed with kfree_rcu) and fields are read once.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/inet_diag.h>
 #include <net/netlink.h>
 

@@ -14,12 +14,13 @@
  * every socket that uses the ULP; TCP drops it when the socket is
  * destroyed, so the module cannot be unloaded while a socket uses it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <net/inet_connection_sock.h>
-#include <net/netns/generic.h>
 #include <net/tcp.h>
 
 #include "ktls.h"
@@ -28,72 +29,13 @@ MODULE_DESCRIPTION("ktls: software kernel TLS (drop-in replacement for tls.ko)")
 MODULE_LICENSE("GPL");
 MODULE_ALIAS_TCP_ULP("tls");
 
-enum {
-	KTLS_V4,
-	KTLS_V6,
-	KTLS_NUM_PROTS,
-};
-
-/*
- * Tables indexed [ip version][tx_conf][rx_conf]. A table pair is rebuilt
- * when the base TCP proto of that family changes (IPv6 is only known once
- * the first IPv6 socket shows up, since ipv6 may be a module); readers use
- * acquire/release on the saved base pointer, builders hold the mutex.
- */
-static struct proto ktls_prots[KTLS_NUM_PROTS][TLS_NUM_CONFIG][TLS_NUM_CONFIG];
-/* not const: filled from the base TCP ops at run time */
-static struct proto_ops ktls_ops[KTLS_NUM_PROTS][TLS_NUM_CONFIG][TLS_NUM_CONFIG];
-static const struct proto *ktls_saved_prot[KTLS_NUM_PROTS];
-static DEFINE_MUTEX(ktls_prot_mutex);
-
-static unsigned int ktls_net_id __read_mostly;
 /* Set once everything a ULP user needs (pernet stats) is registered. */
 static bool ktls_ready;
-
-struct ktls_net *ktls_net(const struct net *net)
-{
-	return net_generic(net, ktls_net_id);
-}
-
-void ktls_err_abort(struct sock *sk, int err)
-{
-	WRITE_ONCE(sk->sk_err, -err);
-	/* paired with the lockless readers of sk_err in poll and recvmsg */
-	smp_wmb();
-	sk_error_report(sk);
-}
-
-static int ktls_ip_ver(const struct sock *sk)
-{
-	return sk->sk_family == AF_INET6 ? KTLS_V6 : KTLS_V4;
-}
-
-void ktls_update_sk_prot(struct sock *sk, struct tls_context *ctx)
-{
-	int v = ktls_ip_ver(sk);
-
-	WRITE_ONCE(sk->sk_prot, &ktls_prots[v][ctx->tx_conf][ctx->rx_conf]);
-	WRITE_ONCE(sk->sk_socket->ops, &ktls_ops[v][ctx->tx_conf][ctx->rx_conf]);
-}
 
 /* connect(AF_UNSPEC) would reuse the socket without TLS state: refuse. */
 static int ktls_disconnect(struct sock *sk, int flags)
 {
 	return -EOPNOTSUPP;
-}
-
-/* sk_write_space while TX is configured: let TX flush, then wake writers. */
-static void ktls_write_space(struct sock *sk)
-{
-	struct tls_context *ctx = tls_get_ctx(sk);
-
-	/*
-	 * While TX itself is pushing into TCP (in_tcp_sendpages), TCP may
-	 * wait for memory: only wake it, do not re-enter TX.
-	 */
-	if (!ctx->in_tcp_sendpages && ctx->tx_conf == TLS_SW)
-		ktls_tx_sw_write_space(sk, ctx);
-	ctx->sk_write_space(sk);
 }
 
 static struct tls_context *ktls_ctx_create(struct sock *sk)
@@ -157,8 +99,8 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 	write_lock_bh(&sk->sk_callback_lock);
 	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, NULL);
 	WRITE_ONCE(sk->sk_prot, ctx->sk_proto);
-	if (sk->sk_write_space == ktls_write_space)
-		sk->sk_write_space = ctx->sk_write_space;
+	if (tx_conf == TLS_SW)
+		ktls_tx_restore_write_space(sk, ctx);
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
 	if (tx_conf == TLS_SW) {
@@ -172,69 +114,72 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 	ktls_ctx_free(sk, ctx);
 }
 
-/* Called by ktls_sockopt.c once TX is configured. */
-void ktls_install_write_space(struct sock *sk, struct tls_context *ctx)
+/* The entries of a proto whose TX (@tx) and/or RX (@rx) is software. */
+static void ktls_proto_sw(struct proto *p, bool tx, bool rx)
 {
-	ctx->sk_write_space = sk->sk_write_space;
-	sk->sk_write_space = ktls_write_space;
+	if (tx) {
+		p->sendmsg = ktls_tx_sendmsg;
+		p->sendpage = ktls_tx_sendpage;
+		p->splice_eof = ktls_tx_splice_eof;
+	}
+	if (rx) {
+		p->recvmsg = ktls_rx_recvmsg;
+		p->sock_is_readable = ktls_rx_sock_is_readable;
+	}
 }
 
-static void ktls_build_protos(struct proto p[TLS_NUM_CONFIG][TLS_NUM_CONFIG],
-			      const struct proto *base)
+static void ktls_ops_sw(struct proto_ops *o, bool tx, bool rx)
 {
-	p[TLS_BASE][TLS_BASE] = *base;
-	p[TLS_BASE][TLS_BASE].setsockopt = ktls_setsockopt;
-	p[TLS_BASE][TLS_BASE].getsockopt = ktls_getsockopt;
-	p[TLS_BASE][TLS_BASE].disconnect = ktls_disconnect;
-	p[TLS_BASE][TLS_BASE].close = ktls_sk_proto_close;
-
-	p[TLS_SW][TLS_BASE] = p[TLS_BASE][TLS_BASE];
-	p[TLS_SW][TLS_BASE].sendmsg = ktls_tx_sendmsg;
-	p[TLS_SW][TLS_BASE].sendpage = ktls_tx_sendpage;
-	p[TLS_SW][TLS_BASE].splice_eof = ktls_tx_splice_eof;
-
-	p[TLS_BASE][TLS_SW] = p[TLS_BASE][TLS_BASE];
-	p[TLS_BASE][TLS_SW].recvmsg = ktls_rx_recvmsg;
-	p[TLS_BASE][TLS_SW].sock_is_readable = ktls_rx_sock_is_readable;
-
-	p[TLS_SW][TLS_SW] = p[TLS_SW][TLS_BASE];
-	p[TLS_SW][TLS_SW].recvmsg = ktls_rx_recvmsg;
-	p[TLS_SW][TLS_SW].sock_is_readable = ktls_rx_sock_is_readable;
+	if (tx) {
+		o->sendpage_locked = ktls_tx_sendpage_locked;
+		o->splice_eof = ktls_tx_splice_eof;
+	}
+	if (rx) {
+		o->splice_read = ktls_rx_splice_read;
+		o->poll = ktls_rx_poll;
+	}
 }
 
-static void ktls_build_ops(struct proto_ops o[TLS_NUM_CONFIG][TLS_NUM_CONFIG],
-			   const struct proto_ops *base)
+/* Every [tx_conf][rx_conf] of software and base from TCP's own tables. */
+static void ktls_build_tables(struct ktls_proto_set *set,
+			      const struct proto *prot,
+			      const struct proto_ops *ops)
 {
-	o[TLS_BASE][TLS_BASE] = *base;
+	int tx, rx;
 
-	o[TLS_SW][TLS_BASE] = o[TLS_BASE][TLS_BASE];
-	o[TLS_SW][TLS_BASE].sendpage_locked = ktls_tx_sendpage_locked;
-	o[TLS_SW][TLS_BASE].splice_eof = ktls_tx_splice_eof;
+	for (tx = TLS_BASE; tx <= TLS_SW; tx++) {
+		for (rx = TLS_BASE; rx <= TLS_SW; rx++) {
+			struct proto *p = &set->prot[tx][rx];
 
-	o[TLS_BASE][TLS_SW] = o[TLS_BASE][TLS_BASE];
-	o[TLS_BASE][TLS_SW].splice_read = ktls_rx_splice_read;
-	o[TLS_BASE][TLS_SW].poll = ktls_rx_poll;
-
-	o[TLS_SW][TLS_SW] = o[TLS_SW][TLS_BASE];
-	o[TLS_SW][TLS_SW].splice_read = ktls_rx_splice_read;
-	o[TLS_SW][TLS_SW].poll = ktls_rx_poll;
+			*p = *prot;
+			p->setsockopt = ktls_setsockopt;
+			p->getsockopt = ktls_getsockopt;
+			p->disconnect = ktls_disconnect;
+			p->close = ktls_sk_proto_close;
+			ktls_proto_sw(p, tx == TLS_SW, rx == TLS_SW);
+			set->ops[tx][rx] = *ops;
+			ktls_ops_sw(&set->ops[tx][rx], tx == TLS_SW, rx == TLS_SW);
+		}
+	}
 }
 
+static DEFINE_MUTEX(ktls_prot_mutex);
+
+/* Fill the table set of @sk's family if its base TCP proto is new. */
 static void ktls_build_proto(struct sock *sk)
 {
 	const struct proto *prot = READ_ONCE(sk->sk_prot);
-	int v = ktls_ip_ver(sk);
+	struct ktls_proto_set *set = ktls_proto_set(sk);
 
 	/* acquire: pairs with the release below, tables are complete */
-	if (likely(prot == smp_load_acquire(&ktls_saved_prot[v])))
+	if (likely(prot == smp_load_acquire(&set->base)))
 		return;
 
 	mutex_lock(&ktls_prot_mutex);
-	if (prot != ktls_saved_prot[v]) {
-		ktls_build_protos(ktls_prots[v], prot);
-		ktls_build_ops(ktls_ops[v], sk->sk_socket->ops);
+	if (prot != set->base) {
+		ktls_build_tables(set, prot, sk->sk_socket->ops);
 		/* release: publish the tables before the fast-path check */
-		smp_store_release(&ktls_saved_prot[v], prot);
+		smp_store_release(&set->base, prot);
 	}
 	mutex_unlock(&ktls_prot_mutex);
 }
@@ -294,38 +239,6 @@ static struct tcp_ulp_ops ktls_ulp_ops __read_mostly = {
 	.get_info_size	= ktls_get_info_size,
 };
 
-static int __net_init ktls_net_init(struct net *net)
-{
-	struct ktls_net *kn = ktls_net(net);
-	int err;
-
-	kn->mib = alloc_percpu(struct ktls_mib_cpu);
-	if (!kn->mib)
-		return -ENOMEM;
-	err = ktls_proc_init(net);
-	if (err) {
-		free_percpu(kn->mib);
-		kn->mib = NULL;
-	}
-	return err;
-}
-
-static void __net_exit ktls_net_exit(struct net *net)
-{
-	struct ktls_net *kn = ktls_net(net);
-
-	ktls_proc_fini(net);
-	free_percpu(kn->mib);
-	kn->mib = NULL;
-}
-
-static struct pernet_operations ktls_net_ops = {
-	.init = ktls_net_init,
-	.exit = ktls_net_exit,
-	.id = &ktls_net_id,
-	.size = sizeof(struct ktls_net),
-};
-
 static int __init ktls_init(void)
 {
 	int err;
@@ -336,12 +249,12 @@ static int __init ktls_init(void)
 	 */
 	err = tcp_register_ulp(&ktls_ulp_ops);
 	if (err) {
-		pr_err("ktls: TCP ULP \"tls\" is already registered (%d): the kernel's tls.ko is loaded; unload it (rmmod tls) before loading ktls.ko\n",
+		pr_err("TCP ULP \"tls\" is already registered (%d): the kernel's tls.ko is loaded; unload it (rmmod tls) before loading ktls.ko\n",
 		       err);
 		return err;
 	}
 
-	err = register_pernet_subsys(&ktls_net_ops);
+	err = ktls_stats_init();
 	if (err) {
 		tcp_unregister_ulp(&ktls_ulp_ops);
 		return err;
@@ -355,11 +268,11 @@ static int __init ktls_init(void)
 static void __exit ktls_exit(void)
 {
 	tcp_unregister_ulp(&ktls_ulp_ops);
-	unregister_pernet_subsys(&ktls_net_ops);
+	ktls_stats_exit();
 	/* kfree_rcu() of the last contexts must not outlive the module text */
 	rcu_barrier();
-	ktls_tx_rec_cache_drain();
-	ktls_dec_cache_drain();
+	ktls_tx_exit();
+	ktls_rx_exit();
 }
 
 module_init(ktls_init);

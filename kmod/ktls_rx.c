@@ -15,6 +15,8 @@
  * through. Readers (recvmsg, splice_read) therefore also hold the reader
  * lock below for the whole call, as tls.ko does.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/errno.h>
 #include <linux/net.h>
 #include <linux/poll.h>
@@ -22,7 +24,7 @@
 #include <net/inet_common.h>
 #include <net/tcp.h>
 
-#include "ktls_rx_int.h"
+#include "ktls_rx.h"
 
 /*
  * Take the socket and the reader lock (sw->reader_present, waiters on
@@ -230,7 +232,7 @@ static int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
 			       struct ktls_rx *rx, struct iov_iter *to,
 			       size_t room, struct sk_buff **skbp)
 {
-	struct ktls_rx_rec rec;
+	struct ktls_rx_rec rec = {};
 	int err;
 
 	*skbp = NULL;
@@ -244,7 +246,7 @@ static int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
 	 * after a forged record, and their (garbage) header must not
 	 * replace EBADMSG as the stream's error.
 	 */
-	if (err < 0)
+	if (err < 0 || rec.last)
 		ktls_strp_abort(rx, -EBADMSG);
 	ktls_strp_consume(rx, &rec);
 	if (err < 0)
@@ -594,4 +596,10 @@ void ktls_rx_sw_free(struct tls_context *ctx)
 	ktls_cipher_ctx_free(&ctx->rx);
 	ctx->priv_ctx_rx = NULL;
 	kfree_sensitive(sw);
+}
+
+/* Module exit: free the decrypt work areas kept for reuse. */
+void ktls_rx_exit(void)
+{
+	ktls_dec_cache_drain();
 }

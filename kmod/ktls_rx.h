@@ -1,44 +1,154 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ktls software receive path: entry points called by the ktls core.
+ * ktls software receive path: private state shared by the RX files
+ * (ktls_rx.c, ktls_strp.c, ktls_rx_rec.c, ktls_decrypt.c). The RX entry
+ * points the rest of ktls calls are declared in ktls.h.
  *
- * All functions except ktls_rx_sw_free() run in process context with the
- * socket owned (lock_sock) unless stated otherwise.
+ * Memory layout of ctx->priv_ctx_rx (one allocation):
+ *
+ *   struct tls_offload_context_rx      (its first member is the kernel's
+ *                                       struct tls_sw_context_rx, so the
+ *                                       kernel's tls_sw_ctx_rx() and
+ *                                       tls_offload_ctx_rx() both work)
+ *   TLS_DRIVER_STATE_SIZE_RX bytes     (driver_state[], __tls_driver_ctx())
+ *   struct ktls_rx                     (ktls private RX state)
+ *
+ * so a later device path can hand the same context to NIC drivers.
+ *
+ * Locking: all parser and record state in struct ktls_rx is touched only
+ *  - by the socket owner (lock_sock held), or
+ *  - from sk_data_ready, which TCP calls either with bh_lock_sock held while
+ *    the socket is not owned, or from the owner's backlog processing.
+ * These never run concurrently. poll() and sock_is_readable() read
+ * @ready, @key_update_pending and rx_list emptiness locklessly.
  */
 #ifndef _KTLS_RX_H
 #define _KTLS_RX_H
 
-#include <linux/types.h>
-#include <linux/poll.h>
-#include <linux/pipe_fs_i.h>
-#include <net/sock.h>
-#include <net/tls.h>
+#include <linux/scatterlist.h>
+#include <linux/uio.h>
+#include <linux/workqueue.h>
+#include "ktls.h"
+
+/* TLS 1.3 handshake message type of a KeyUpdate (RFC 8446, 4.6.3) */
+#define KTLS_HANDSHAKE_KEYUPDATE	24
 
 /*
- * Set up (rekey == false) or re-key (rekey == true, TLS 1.3 only) the
- * software RX state from ctx->crypto_recv. Called under lock_sock.
- * Returns 0 or -errno; on error nothing was changed.
+ * Per decrypted record, kept in skb->cb of the record skbs on rx_list:
+ * the plaintext still to be read is [offset, offset + len) of the skb.
  */
-int ktls_rx_sw_init(struct sock *sk, struct tls_context *ctx,
-		    const struct tls_crypto_info *ci, bool rekey);
+struct ktls_rx_msg {
+	u32 offset;
+	u32 len;
+	u8 type;	/* content type (inner type for TLS 1.3) */
+};
 
-/* Close path, under lock_sock: stop the parser and restore callbacks. */
-void ktls_rx_sw_release(struct sock *sk, struct tls_context *ctx);
+static inline struct ktls_rx_msg *ktls_rx_msg(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct ktls_rx_msg) > sizeof(skb->cb));
+	return (struct ktls_rx_msg *)skb->cb;
+}
+
+struct ktls_rx {
+	struct sock *sk;
+	struct tls_context *ctx;
+
+	/*
+	 * Record parser. @rec_len is the full length (header included) of
+	 * the record at the head of the stream once its header has been
+	 * seen, else 0. @cur (if not NULL) holds the first @cur_have bytes
+	 * of that record, already taken off the TCP queue ("copy mode");
+	 * the rest is still in sk_receive_queue. @ready: the whole record
+	 * is available (cur_have + tcp_inq() >= rec_len).
+	 */
+	struct sk_buff *cur;
+	u32 cur_have;
+	u32 rec_len;
+	/*
+	 * The first bytes of a header that TCP could not complete: taken
+	 * off the queue (copy mode for the header) because the skb holding
+	 * them kept the receive window shut. Moved into @cur once the
+	 * header is whole.
+	 */
+	u8 stash[TLS_HEADER_SIZE];
+	u8 stash_len;
+	bool ready;
+	bool stopped;		/* parser stopped: bad header or release */
+	bool cur_all_decrypted;	/* every source skb had ->decrypted set */
+	bool work_queued;	/* @work holds a socket reference */
+
+	/*
+	 * TLS 1.3: the peer sent a padded record, so stop guessing that the
+	 * last plaintext byte is the content type (ktls_decrypt.c)
+	 */
+	bool peer_pads;
+	/* a TLS 1.3 KeyUpdate was received; RX waits for new keys */
+	bool key_update_pending;
+	/* fatal decrypt/parse error returned by every later read */
+	int sticky_err;
+
+	/* copies a record out under pressure; retried later on ENOMEM */
+	struct delayed_work work;
+};
+
+#define KTLS_RX_PRIV_OFF						\
+	ALIGN(sizeof(struct tls_offload_context_rx) +			\
+	      TLS_DRIVER_STATE_SIZE_RX, 8)
+
+static inline struct tls_sw_context_rx *ktls_rx_sw(struct tls_context *ctx)
+{
+	return ctx->priv_ctx_rx;
+}
+
+static inline struct ktls_rx *ktls_rx_priv(struct tls_context *ctx)
+{
+	return (struct ktls_rx *)((u8 *)ctx->priv_ctx_rx + KTLS_RX_PRIV_OFF);
+}
 
 /*
- * Free RX state (keys zeroed); may run after the socket is gone. Must be
- * called in process context WITHOUT the socket lock: it waits for the
- * parser's work item, which takes lock_sock.
+ * A complete record handed from the parser to the decrypt step:
+ * @in_queue: the record is the first @len bytes of the TCP receive queue
+ * (from copied_seq), read in place; else @skb holds it (copy mode, header
+ * at offset 0) and belongs to whoever took it (the decrypt step takes it
+ * over and clears @skb). @dev: a device decrypted every byte (only known
+ * in copy mode).
  */
-void ktls_rx_sw_free(struct tls_context *ctx);
+struct ktls_rx_rec {
+	struct sk_buff *skb;
+	u32 len;
+	bool in_queue;
+	bool dev;
+	/* set by decryption: the sequence wrapped, no record may follow */
+	bool last;
+};
 
-int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
-		    int flags, int *addr_len);
-ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
-			    struct pipe_inode_info *pipe, size_t len,
-			    unsigned int flags);
-bool ktls_rx_sock_is_readable(struct sock *sk);
-__poll_t ktls_rx_poll(struct file *file, struct socket *sock,
-		      struct poll_table_struct *wait);
+/* ktls_rx_rec.c: the TCP receive queue (rxq) and a record's bytes */
+u32 ktls_rxq_inq(const struct sock *sk);
+int ktls_rxq_eat(struct sock *sk, u32 len);
+int ktls_rxq_peek(struct sock *sk, u32 off, u8 *buf, u32 len);
+int ktls_rxq_sg(struct sock *sk, u32 off, u32 len, struct scatterlist *sg);
+int ktls_rxq_move(struct sock *sk, u32 len, struct sk_buff *dst, u32 doff,
+		  bool *all_dev);
+int ktls_rx_rec_read(struct sock *sk, const struct ktls_rx_rec *rec, u32 off,
+		     u8 *buf, u32 len);
+int ktls_rx_rec_sg(struct sock *sk, const struct ktls_rx_rec *rec, u32 off,
+		   u32 len, struct scatterlist *sg);
+
+/* ktls_strp.c */
+void ktls_strp_data_ready(struct sock *sk);
+void ktls_strp_check(struct ktls_rx *rx);
+int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec);
+void ktls_strp_consume(struct ktls_rx *rx, const struct ktls_rx_rec *rec);
+void ktls_strp_abort(struct ktls_rx *rx, int err);
+void ktls_strp_init(struct ktls_rx *rx, struct sock *sk,
+		    struct tls_context *ctx);
+void ktls_strp_stop(struct ktls_rx *rx);
+void ktls_strp_done(struct ktls_rx *rx);
+
+/* ktls_decrypt.c; module exit: free the work areas kept for reuse */
+void ktls_dec_cache_drain(void);
+int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
+			struct ktls_rx_rec *rec, struct iov_iter *to,
+			size_t room, struct sk_buff **out);
 
 #endif /* _KTLS_RX_H */

@@ -9,6 +9,8 @@
  * TLS_TX additionally takes ctx->tx_lock (before lock_sock, the order the
  * TX path uses) so that a rekey cannot race the TX worker.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/skmsg.h>
 #include <linux/uaccess.h>
 #include <linux/sockptr.h>
@@ -198,6 +200,7 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	bool rekey;
 	int rc;
 
+	sock_owned_by_me(sk);
 	/* TLS and sockmap are mutually exclusive (as in tls.ko) */
 	rcu_read_lock();
 	if (sk_psock(sk)) {
@@ -243,24 +246,19 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	if (rc)
 		goto out_clear;
 
+	rc = tx ? ktls_tx_sw_init(sk, ctx, &mine->info, false) :
+		  ktls_rx_sw_init(sk, ctx, &mine->info, false);
+	if (rc)
+		goto out_clear;
 	if (tx) {
-		rc = ktls_tx_sw_init(sk, ctx, &mine->info, false);
-		if (rc)
-			goto out_clear;
 		ctx->tx_conf = TLS_SW;
-		ktls_update_sk_prot(sk, ctx);
-		ktls_install_write_space(sk, ctx);
-		KTLS_INC_STATS(net, KTLS_MIB_TXSW);
-		KTLS_INC_STATS(net, KTLS_MIB_CURRTXSW);
+		ktls_tx_install_write_space(sk, ctx);
 	} else {
-		rc = ktls_rx_sw_init(sk, ctx, &mine->info, false);
-		if (rc)
-			goto out_clear;
 		ctx->rx_conf = TLS_SW;
-		ktls_update_sk_prot(sk, ctx);
-		KTLS_INC_STATS(net, KTLS_MIB_RXSW);
-		KTLS_INC_STATS(net, KTLS_MIB_CURRRXSW);
 	}
+	ktls_update_sk_prot(sk, ctx);
+	KTLS_INC_STATS(net, tx ? KTLS_MIB_TXSW : KTLS_MIB_RXSW);
+	KTLS_INC_STATS(net, tx ? KTLS_MIB_CURRTXSW : KTLS_MIB_CURRRXSW);
 	return 0;
 
 out_clear:

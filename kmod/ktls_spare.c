@@ -11,6 +11,8 @@
  * the number of sockets. this_cpu_xchg() makes a slot safe against
  * preemption; the buffers are taken and given back in process context.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/percpu.h>
 #include <linux/slab.h>
 

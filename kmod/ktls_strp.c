@@ -5,7 +5,7 @@
  * The parser never takes data off the TCP queue from softirq context. On
  * sk_data_ready it only peeks at the record header sitting at copied_seq,
  * validates it and decides whether the whole record is available
- * (ktls_strp_inq() covers it). Only then are readers woken, so poll() reports
+ * (ktls_rxq_inq() covers it). Only then are readers woken, so poll() reports
  * POLLIN only for complete records.
  *
  * A reader (process context, socket owned) takes the record with
@@ -25,183 +25,17 @@
  * memory and lets the peer continue; such a record is decrypted from that
  * skb. The work item holds a socket reference while queued.
  *
- * Locking: see ktls_rx_int.h. Everything here runs either in
+ * Locking: see ktls_rx.h. Everything here runs either in
  * sk_data_ready (bh_lock_sock held, socket not owned, or the owner's
  * backlog processing) or with the socket owned.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 #include <net/tcp.h>
 
-#include "ktls_rx_int.h"
-
-/* Offset of stream byte @seq inside @skb (may be >= skb->len). */
-static u32 ktls_strp_skb_off(const struct sk_buff *skb, u32 seq)
-{
-	u32 off = seq - TCP_SKB_CB(skb)->seq;
-
-	/* a SYN occupies one sequence number but no payload byte */
-	if (unlikely(TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN))
-		off--;
-	return off;
-}
-
-/*
- * Bytes queued from copied_seq, urgent data included. To kTLS an urgent
- * byte is a byte of the record stream like any other (TCP's out-of-band
- * byte has no place in a TLS stream: if it belongs to a record, the
- * record decrypts; if the peer inserted it, the record fails its tag,
- * EBADMSG). tcp_inq() stops at an unread urgent byte without SO_OOBINLINE
- * and tcp_read_sock() stops at the urgent mark in any case, which left a
- * reader spinning (copy mode) or the stream aborted (in place).
- */
-static u32 ktls_strp_inq(const struct sock *sk)
-{
-	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 inq = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
-
-	/* a FIN occupies one sequence number but no byte */
-	if (inq && sock_flag(sk, SOCK_DONE))
-		inq--;
-	return inq;
-}
-
-/*
- * Consume @len bytes at the head of the TCP queue (they were read where
- * they lie or copied out before). tcp_read_done() frees the skbs, moves
- * copied_seq and returns window to the peer; passing the urgent mark
- * ends the urgent state as tcp_recvmsg() does. Socket owned.
- */
-static int ktls_strp_eat(struct sock *sk, u32 len)
-{
-	struct tcp_sock *tp = tcp_sk(sk);
-	u32 seq = tp->copied_seq;
-
-	sock_owned_by_me(sk);
-	tcp_read_done(sk, len);
-	if (unlikely(tp->urg_data) && after(tp->copied_seq, tp->urg_seq)) {
-		WRITE_ONCE(tp->urg_data, 0);
-		tcp_fast_path_check(sk);
-	}
-	/* cannot happen: the caller saw every byte queued */
-	return tp->copied_seq - seq < len ? -EPIPE : 0;
-}
-
-/*
- * Copy @len bytes at @off of the TCP queue (relative to copied_seq) into
- * @buf without consuming them. Returns 0, or -EAGAIN if not queued yet.
- */
-int ktls_strp_peek(struct sock *sk, u32 off, u8 *buf, u32 len)
-{
-	u32 seq = tcp_sk(sk)->copied_seq + off;
-	struct sk_buff *skb;
-
-	skb_queue_walk(&sk->sk_receive_queue, skb) {
-		u32 soff = ktls_strp_skb_off(skb, seq);
-		u32 n;
-
-		if (soff >= skb->len)
-			continue;
-		n = min(len, skb->len - soff);
-		if (skb_copy_bits(skb, soff, buf, n))
-			return -EAGAIN;
-		buf += n;
-		len -= n;
-		seq += n;
-		if (!len)
-			return 0;
-	}
-	return -EAGAIN;
-}
-
-/*
- * Scatterlist entries skb_to_sgvec_nomark() fills for [@off, @off + @len)
- * of @skb: one for the linear part, one per page frag, and the same again
- * for every skb on the frag list. -EMSGSIZE if the range is not all there
- * or the frag lists nest deeper than skb_to_sgvec() accepts.
- */
-static int ktls_skb_nsg(const struct sk_buff *skb, u32 off, u32 len, int depth)
-{
-	u32 start = skb_headlen(skb), end;
-	const struct sk_buff *frag;
-	int i, n = 0;
-
-	if (depth > 16)
-		return -EMSGSIZE;
-	if (off < start) {
-		u32 chunk = min(start - off, len);
-
-		n++;
-		off += chunk;
-		len -= chunk;
-	}
-	for (i = 0; len && i < skb_shinfo(skb)->nr_frags; i++) {
-		end = start + skb_frag_size(&skb_shinfo(skb)->frags[i]);
-		if (off < end) {
-			u32 chunk = min(end - off, len);
-
-			n++;
-			off += chunk;
-			len -= chunk;
-		}
-		start = end;
-	}
-	skb_walk_frags(skb, frag) {
-		if (!len)
-			break;
-		end = start + frag->len;
-		if (off < end) {
-			u32 chunk = min(end - off, len);
-			int r = ktls_skb_nsg(frag, off - start, chunk, depth + 1);
-
-			if (r < 0)
-				return r;
-			n += r;
-			off += chunk;
-			len -= chunk;
-		}
-		start = end;
-	}
-	return len ? -EMSGSIZE : n;
-}
-
-/*
- * Describe @len bytes at @off of the TCP queue (relative to copied_seq)
- * for the crypto API, without copying or consuming them. With @sg NULL
- * only count the entries needed; otherwise fill exactly that many (no end
- * mark). Returns the number of entries, -EAGAIN if the bytes are not all
- * queued, or -EMSGSIZE. Socket owned (the queue must not change until the
- * bytes are consumed, see the top of this file).
- */
-int ktls_strp_queue_sg(struct sock *sk, u32 off, u32 len,
-		       struct scatterlist *sg)
-{
-	u32 seq = tcp_sk(sk)->copied_seq + off;
-	struct sk_buff *skb;
-	int used = 0;
-
-	skb_queue_walk(&sk->sk_receive_queue, skb) {
-		u32 soff = ktls_strp_skb_off(skb, seq);
-		u32 n;
-		int r;
-
-		if (soff >= skb->len)
-			continue;
-		n = min(len, skb->len - soff);
-		if (sg)
-			r = skb_to_sgvec_nomark(skb, sg + used, soff, n);
-		else
-			r = ktls_skb_nsg(skb, soff, n, 0);
-		if (r < 0)
-			return r;
-		used += r;
-		len -= n;
-		seq += n;
-		if (!len)
-			return used;
-	}
-	return -EAGAIN;
-}
+#include "ktls_rx.h"
 
 /*
  * Validate a record header; return the full record length (header
@@ -269,7 +103,7 @@ void ktls_strp_check(struct ktls_rx *rx)
 	if (rx->stopped || rx->ready)
 		return;
 
-	inq = ktls_strp_inq(sk);
+	inq = ktls_rxq_inq(sk);
 	if (!rx->rec_len) {
 		u32 have = rx->stash_len;
 		u8 hdr[TLS_HEADER_SIZE];
@@ -286,7 +120,7 @@ void ktls_strp_check(struct ktls_rx *rx)
 			return;
 		}
 		memcpy(hdr, rx->stash, have);
-		if (ktls_strp_peek(sk, 0, hdr + have, sizeof(hdr) - have))
+		if (ktls_rxq_peek(sk, 0, hdr + have, sizeof(hdr) - have))
 			return;
 		len = ktls_strp_parse_header(&rx->ctx->prot_info, hdr);
 		if (len < 0) {
@@ -316,69 +150,6 @@ void ktls_strp_data_ready(struct sock *sk)
 		ktls_strp_check(ktls_rx_priv(ctx));
 }
 
-/* Copy @len bytes of @src at @soff into the page frags of @dst at @doff. */
-static int ktls_strp_copy_bits(struct sk_buff *dst, u32 doff,
-			       const struct sk_buff *src, u32 soff, u32 len)
-{
-	int i;
-
-	for (i = 0; i < skb_shinfo(dst)->nr_frags && len; i++) {
-		skb_frag_t *frag = &skb_shinfo(dst)->frags[i];
-		u32 fsz = skb_frag_size(frag);
-		u32 n;
-		int err;
-
-		if (doff >= fsz) {
-			doff -= fsz;
-			continue;
-		}
-		n = min(len, fsz - doff);
-		/* our own lowmem pages (GFP_KERNEL), always mapped on 64-bit */
-		err = skb_copy_bits(src, soff, (u8 *)skb_frag_address(frag) + doff, n);
-		if (err)
-			return err;
-		soff += n;
-		len -= n;
-		doff = 0;
-	}
-	return len ? -EFAULT : 0;
-}
-
-/*
- * Move the first @len queued bytes of the TCP queue to @rx->cur, after
- * the @cur_have bytes it holds, noting whether a NIC decrypted them all.
- */
-static int ktls_strp_move_to_cur(struct ktls_rx *rx, u32 len)
-{
-	struct sock *sk = rx->sk;
-	u32 seq = tcp_sk(sk)->copied_seq, done = 0;
-	struct sk_buff *skb;
-	int err;
-
-	skb_queue_walk(&sk->sk_receive_queue, skb) {
-		u32 soff = ktls_strp_skb_off(skb, seq);
-		u32 n;
-
-		if (soff >= skb->len)
-			continue;
-		n = min(len - done, skb->len - soff);
-		err = ktls_strp_copy_bits(rx->cur, rx->cur_have + done, skb,
-					  soff, n);
-		if (err)
-			return err;
-		if (!ktls_skb_decrypted(skb))
-			rx->cur_all_decrypted = false;
-		done += n;
-		seq += n;
-		if (done == len)
-			break;
-	}
-	if (done != len)
-		return -EPIPE;	/* cannot happen: the caller saw them queued */
-	rx->cur_have += len;
-	return ktls_strp_eat(sk, len);
-}
-
 /*
  * Copy the queued part of the head record out of the TCP queue.
  * Socket owned. Returns 0 or -errno (allocation or copy failure).
@@ -395,16 +166,16 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 		return 0;
 	if (!rx->rec_len) {
 		/* header incomplete: stash what is queued of it */
-		u32 n = min_t(u32, ktls_strp_inq(sk),
+		u32 n = min_t(u32, ktls_rxq_inq(sk),
 			      TLS_HEADER_SIZE - rx->stash_len);
 
 		if (!n)
 			return 0;
-		err = ktls_strp_peek(sk, 0, rx->stash + rx->stash_len, n);
+		err = ktls_rxq_peek(sk, 0, rx->stash + rx->stash_len, n);
 		if (err)
 			return err;
 		rx->stash_len += n;
-		err = ktls_strp_eat(sk, n);
+		err = ktls_rxq_eat(sk, n);
 		if (err)
 			return err;
 		ktls_strp_check(rx);
@@ -436,8 +207,14 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 	}
 	if (rx->cur_have >= rx->rec_len)
 		return 0;
-	n = min(ktls_strp_inq(sk), rx->rec_len - rx->cur_have);
-	return n ? ktls_strp_move_to_cur(rx, n) : 0;
+	n = min(ktls_rxq_inq(sk), rx->rec_len - rx->cur_have);
+	if (!n)
+		return 0;
+	err = ktls_rxq_move(sk, n, rx->cur, rx->cur_have,
+			    &rx->cur_all_decrypted);
+	if (!err)
+		rx->cur_have += n;
+	return err;
 }
 
 /*
@@ -465,7 +242,7 @@ int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 	if (!rx->cur && !rx->stash_len && !ktls_strp_copy_always(rx)) {
 		ktls_strp_check(rx);
 		if (!rx->stopped && rx->rec_len &&
-		    ktls_strp_inq(rx->sk) >= rx->rec_len) {
+		    ktls_rxq_inq(rx->sk) >= rx->rec_len) {
 			rec->skb = NULL;
 			rec->len = rx->rec_len;
 			rec->in_queue = true;
@@ -507,7 +284,7 @@ int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
  */
 void ktls_strp_consume(struct ktls_rx *rx, const struct ktls_rx_rec *rec)
 {
-	if (rec->in_queue && ktls_strp_eat(rx->sk, rec->len))
+	if (rec->in_queue && ktls_rxq_eat(rx->sk, rec->len))
 		ktls_strp_abort(rx, -EPIPE);
 	rx->rec_len = 0;
 	WRITE_ONCE(rx->ready, false);

@@ -8,6 +8,8 @@
  * same order, so close stops it (KTLS_TX_CLOSING + cancel) before taking
  * the socket lock and once more after releasing it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bvec.h>
 #include <linux/sched/signal.h>
 #include <linux/uio.h>
@@ -342,7 +344,7 @@ static void ktls_tx_work(struct work_struct *work)
 }
 
 /* sk_write_space (softirq or process context, socket spinlock held) */
-void ktls_tx_sw_write_space(struct sock *sk, struct tls_context *ctx)
+static void ktls_tx_sw_write_space(struct sock *sk, struct tls_context *ctx)
 {
 	struct ktls_tx_ctx *txc = ktls_txc(ctx);
 
@@ -351,6 +353,34 @@ void ktls_tx_sw_write_space(struct sock *sk, struct tls_context *ctx)
 		return;
 	if (!test_and_set_bit(KTLS_TX_SCHEDULED, &txc->flags))
 		schedule_delayed_work(&txc->work, 0);
+}
+
+/* sk_write_space while TX is configured: let TX flush, then wake writers. */
+static void ktls_write_space(struct sock *sk)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+
+	/*
+	 * While TX itself is pushing into TCP (in_tcp_sendpages), TCP may
+	 * wait for memory: only wake it, do not re-enter TX.
+	 */
+	if (!ctx->in_tcp_sendpages && ctx->tx_conf == TLS_SW)
+		ktls_tx_sw_write_space(sk, ctx);
+	ctx->sk_write_space(sk);
+}
+
+void ktls_tx_install_write_space(struct sock *sk, struct tls_context *ctx)
+{
+	sock_owned_by_me(sk);
+	ctx->sk_write_space = sk->sk_write_space;
+	sk->sk_write_space = ktls_write_space;
+}
+
+void ktls_tx_restore_write_space(struct sock *sk, struct tls_context *ctx)
+{
+	lockdep_assert_held_write(&sk->sk_callback_lock);
+	if (sk->sk_write_space == ktls_write_space)
+		sk->sk_write_space = ctx->sk_write_space;
 }
 
 /* TLS 1.3 rekey: everything written so far goes out under the old key. */
@@ -521,4 +551,10 @@ void ktls_tx_sw_free(struct tls_context *ctx)
 	cancel_delayed_work_sync(&txc->work);
 	ctx->priv_ctx_tx = NULL;
 	kfree(txc);
+}
+
+/* Module exit: free the records kept for reuse. */
+void ktls_tx_exit(void)
+{
+	ktls_tx_rec_cache_drain();
 }

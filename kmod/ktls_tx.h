@@ -52,6 +52,7 @@ struct ktls_tx_rec {
 	u32 sent;		/* bytes of en already handed to TCP */
 	int tx_flags;		/* MSG_* used when pushing this record */
 	u8 type;		/* TLS content type */
+	u16 reqsize;		/* of the AEAD request context after @req */
 	u8 aad[KTLS_AAD_BUF_SIZE];
 	u8 nonce[KTLS_NONCE_BUF_SIZE];
 	/* aad + the en data region; one extra entry as end guard */
@@ -99,5 +100,7 @@ int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 		       size_t len, bool by_ref);
 int ktls_tx_close_rec(struct sock *sk, struct tls_context *ctx, int flags);
 int ktls_tx_push(struct sock *sk, struct tls_context *ctx, int flags);
+/* module exit: free the records kept for reuse */
+void ktls_tx_rec_cache_drain(void);
 
 #endif /* _KTLS_TX_H */

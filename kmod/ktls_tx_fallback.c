@@ -9,6 +9,8 @@
  * lists for tls.ko, so that drivers built against the kernel load with
  * ktls.ko (checked by selftests/ktls/core_sockopt.sh).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <asm/byteorder.h>
 #include <linux/types.h>
 #include <linux/skmsg.h>

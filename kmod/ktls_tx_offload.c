@@ -15,6 +15,8 @@
  * visible here and must equal the one the kernel's Module.symvers lists
  * for tls.ko (checked by selftests/ktls/core_sockopt.sh via modprobe).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <asm/byteorder.h>
 #include <linux/types.h>
 #include <linux/skmsg.h>
@@ -94,6 +96,6 @@ void tls_offload_tx_resync_request(struct sock *sk, u32 got_seq, u32 exp_seq)
 	struct tls_context *ctx = tls_get_ctx(sk);
 
 	if (!ctx || ctx->tx_conf != TLS_HW)
-		net_dbg_ratelimited("ktls: TX resync request for a socket not offloaded\n");
+		net_dbg_ratelimited("TX resync request for a socket not offloaded\n");
 }
 EXPORT_SYMBOL_GPL(tls_offload_tx_resync_request);

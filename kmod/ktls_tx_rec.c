@@ -16,6 +16,8 @@
  *
  * Callers hold ctx->tx_lock and the socket lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/scatterlist.h>
 #include <linux/uio.h>
 #include <crypto/aead.h>
@@ -44,6 +46,7 @@ struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
 		sk_msg_init(&rec->en);
 	}
 	INIT_LIST_HEAD(&rec->list);
+	rec->reqsize = crypto_aead_reqsize(txc->aead);
 	rec->data_len = 0;
 	rec->sent = 0;
 	rec->tx_flags = 0;
@@ -66,8 +69,7 @@ static void rec_wipe(struct ktls_tx_rec *rec)
 {
 	memzero_explicit(rec->aad, sizeof(rec->aad));
 	memzero_explicit(rec->nonce, sizeof(rec->nonce));
-	memzero_explicit(&rec->req,
-			 ksize(rec) - offsetof(struct ktls_tx_rec, req));
+	memzero_explicit(&rec->req, sizeof(rec->req) + rec->reqsize);
 }
 
 void ktls_tx_rec_free(struct sock *sk, struct ktls_tx_rec *rec)

@@ -28,8 +28,10 @@ build() {
 	gcc -O2 -Wall -Wextra -o "$bin/$1" "$src" -lcrypto -lpthread
 }
 
+# TCP sockets allocated, orphans included (not TIME_WAIT, which is no socket)
 tcp_objs() {
-	awk '$1 == "TCP" {print $2}' /proc/slabinfo
+	awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "alloc") print $(i + 1) }' \
+		/proc/net/sockstat
 }
 
 for p in fuzz_records fuzz_syscalls; do

@@ -143,7 +143,8 @@ static int build_record(struct keys *k, uint8_t type, const uint8_t *pt, int len
 		EVP_EncryptUpdate(c, NULL, &outl, NULL, inner);
 	EVP_EncryptUpdate(c, NULL, &outl, aad, aadlen);
 	outl = 0;
-	if (inner)
+	/* CCM computes its tag in this call, even for no data at all */
+	if (inner || v->ccm)
 		EVP_EncryptUpdate(c, ct, &outl, in, inner);
 	EVP_EncryptFinal_ex(c, ct + outl, &outl);
 	EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, 16, ct + inner);

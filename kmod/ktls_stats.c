@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktls: /proc/net/tls_stat, one file per network namespace, with the
- * counter names and order of the newest upstream kernel.
+ * ktls statistics: the per network namespace counters (net_generic) and
+ * /proc/net/tls_stat, one file per namespace, with the counter names and
+ * order of the newest upstream kernel. A leaf: every other file counts
+ * through KTLS_INC_STATS(); this one calls nothing of ktls.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/percpu.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 #include "ktls.h"
 
@@ -48,15 +54,51 @@ static int ktls_statistics_seq_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-int ktls_proc_init(struct net *net)
+static unsigned int ktls_net_id __read_mostly;
+
+struct ktls_net *ktls_net(const struct net *net)
 {
-	if (!proc_create_net_single("tls_stat", 0444, net->proc_net,
-				    ktls_statistics_seq_show, NULL))
+	return net_generic(net, ktls_net_id);
+}
+
+static int __net_init ktls_net_init(struct net *net)
+{
+	struct ktls_net *kn = ktls_net(net);
+
+	kn->mib = alloc_percpu(struct ktls_mib_cpu);
+	if (!kn->mib)
 		return -ENOMEM;
+	if (!proc_create_net_single("tls_stat", 0444, net->proc_net,
+				    ktls_statistics_seq_show, NULL)) {
+		free_percpu(kn->mib);
+		kn->mib = NULL;
+		return -ENOMEM;
+	}
 	return 0;
 }
 
-void ktls_proc_fini(struct net *net)
+static void __net_exit ktls_net_exit(struct net *net)
 {
+	struct ktls_net *kn = ktls_net(net);
+
 	remove_proc_entry("tls_stat", net->proc_net);
+	free_percpu(kn->mib);
+	kn->mib = NULL;
+}
+
+static struct pernet_operations ktls_net_ops = {
+	.init = ktls_net_init,
+	.exit = ktls_net_exit,
+	.id = &ktls_net_id,
+	.size = sizeof(struct ktls_net),
+};
+
+int ktls_stats_init(void)
+{
+	return register_pernet_subsys(&ktls_net_ops);
+}
+
+void ktls_stats_exit(void)
+{
+	unregister_pernet_subsys(&ktls_net_ops);
 }
