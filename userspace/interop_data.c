@@ -10,16 +10,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 
 #include "interop_data.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
 
 static void put_be32(unsigned char *p, uint32_t v)
 {

@@ -41,7 +41,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <linux/tls.h>
+#include <linux/ktls.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>

@@ -16,20 +16,13 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
 #include "interop_phase.h"
 #include "manual_rx.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
 
 #define REC_ALERT	21
 #define REC_HANDSHAKE	22

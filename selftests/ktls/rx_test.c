@@ -29,18 +29,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include <openssl/evp.h>
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
-#ifndef TLS_RX_EXPECT_NO_PAD
-#define TLS_RX_EXPECT_NO_PAD 4
-#endif
 
 #define REC_DATA	23
 #define REC_ALERT	21

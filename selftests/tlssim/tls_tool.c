@@ -27,7 +27,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/evp.h>
@@ -39,10 +39,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
 
 enum mode { M_OFF, M_KTLS, M_RAW, M_PLAIN };
 

@@ -15,12 +15,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include "bench.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
 
 const char *cipher_name(enum cipher c)
 {
