@@ -56,23 +56,25 @@ check: all kernel conformance
 demo: all kernel
 	selftests/vm/vm-run --name demo --timeout 600 -- userspace/demo.sh
 
-# One guest boot, providers alternated (bench/README.md). QUICK=1: < 5 min.
+# One guest boot, providers alternated (userspace/bench/README.md).
+# QUICK=1: < 5 min.
 bench: all kernel
 	selftests/vm/vm-run --name bench --timeout $(if $(QUICK),900,2400) --mem 4096 \
-		-- env QUICK=$(if $(QUICK),1,0) bench/run.sh
+		-- env QUICK=$(if $(QUICK),1,0) userspace/bench/run.sh
 	@echo "reproduce: make bench$(if $(QUICK), QUICK=1) (results in $(O)/bench/)"
 
-# A/B of ktls.ko builds against tls.ko on a few figures, one boot (bench/ab.sh)
+# A/B of ktls.ko builds against tls.ko on a few figures, one boot
+# (userspace/bench/ab.sh)
 AB ?= kmod/ktls.ko
 bench-ab: all kernel
 	selftests/vm/vm-run --name bench-ab --timeout 1800 --mem 4096 \
-		-- env AB_FIGS="$(AB_FIGS)" bench/ab.sh $(AB)
+		-- env AB_FIGS="$(AB_FIGS)" userspace/bench/ab.sh $(AB)
 
-# perf profile of one bulk figure on tls.ko and ktls.ko (bench/profile.sh)
+# perf profile of one bulk figure on tls.ko and ktls.ko (userspace/bench/profile.sh)
 PROFILE ?= rx 12 aes128gcm 16384
 bench-profile: all kernel
 	selftests/vm/vm-run --name profile --timeout 600 --mem 4096 \
-		-- bench/profile.sh $(PROFILE)
+		-- userspace/bench/profile.sh $(PROFILE)
 
 vm-shell: kernel
 	selftests/vm/vm-run --shell

@@ -4,7 +4,7 @@
  *
  * One invocation measures one figure (bulk transfer, request/response,
  * connection setup, idle-flow memory or raw AF_ALG AEAD) for one provider
- * and prints a single JSON object on stdout. The driver (bench/run.sh)
+ * and prints a single JSON object on stdout. The driver (userspace/bench/run.sh)
  * decides which module provides the "tls" ULP; to this tool the kernel
  * providers are all "kernel".
  */
