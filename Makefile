@@ -12,7 +12,7 @@
 #   make lint       checkpatch + sparse on our kernel code
 #   make vm-shell   interactive shell in a guest
 
-KVER ?= $(shell scripts/kver.sh 2>/dev/null)
+KVER ?= $(shell selftests/vm/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 O    ?= $(CURDIR)/build
 export KVER KDIR O
@@ -36,12 +36,12 @@ $(SUBDIRS): deps-check
 	$(MAKE) -C $@
 
 deps:
-	scripts/deps.sh
+	selftests/vm/deps.sh
 
 # Install only when something is missing, so that 'make check' and
 # 'make demo' work on a fresh machine and cost nothing afterwards.
 deps-check:
-	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
+	@selftests/vm/deps.sh --check 2>/dev/null || selftests/vm/deps.sh
 	@test -n "$(KVER)" || { echo "KVER unknown"; exit 1; }
 
 conformance: deps-check
@@ -80,7 +80,7 @@ vm-shell: kernel
 	selftests/vm/vm-run --shell
 
 lint: deps-check
-	scripts/lint.sh
+	selftests/lint/lint.sh
 
 clean:
 	for d in $(MODDIRS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean; done
