@@ -15,6 +15,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "compiler.h"	/* userspace/lib: __printf */
+
 static int tap_n, tap_failed;
 
 static inline void tap_vline(int ok, const char *fmt, va_list ap)
@@ -28,7 +30,7 @@ static inline void tap_vline(int ok, const char *fmt, va_list ap)
 	fflush(stdout);
 }
 
-static inline __attribute__((format(printf, 2, 3)))
+static inline __printf(2, 3)
 int tap_result(int ok, const char *fmt, ...)
 {
 	va_list ap;
@@ -39,7 +41,7 @@ int tap_result(int ok, const char *fmt, ...)
 	return ok;
 }
 
-static inline __attribute__((format(printf, 1, 2)))
+static inline __printf(1, 2)
 void tap_ok(const char *fmt, ...)
 {
 	va_list ap;
@@ -49,7 +51,7 @@ void tap_ok(const char *fmt, ...)
 	va_end(ap);
 }
 
-static inline __attribute__((format(printf, 1, 2)))
+static inline __printf(1, 2)
 void tap_fail(const char *fmt, ...)
 {
 	va_list ap;

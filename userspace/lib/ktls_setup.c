@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <linux/ktls.h>
 
+#include "compiler.h"
 #include "ktls_setup.h"
 
 #define CIPHER(n) { TLS_CIPHER_##n, #n, TLS_CIPHER_##n##_KEY_SIZE, \
@@ -27,7 +28,7 @@ const struct ktls_cipher *ktls_cipher(int type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ciphers); i++)
 		if (ciphers[i].type == type)
 			return &ciphers[i];
 	return NULL;

@@ -35,7 +35,7 @@ void say(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static void __attribute__((noreturn)) vdie(const char *fmt, va_list ap)
+static void __noreturn vdie(const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fprintf(stderr, log_style == LOG_BRACKET ? "[%s] FAIL: " : "%s: ",

@@ -10,6 +10,8 @@
 #ifndef KTLS_LIB_LOG_H
 #define KTLS_LIB_LOG_H
 
+#include "compiler.h"
+
 enum log_style { LOG_PROG, LOG_BRACKET };
 
 /* @name must stay valid; it may be changed at any time (after a fork). */
@@ -18,11 +20,10 @@ void log_set_name(const char *name, enum log_style style);
 void log_set_die_hook(void (*hook)(void));
 
 /* One line on stdout (a newline is added), flushed. */
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void say(const char *fmt, ...) __printf(1, 2);
 /* One line on stderr (a newline is added), then exit(1). */
-void die(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
+void die(const char *fmt, ...) __noreturn __printf(1, 2);
 /* die("@what: strerror(errno)") */
-void die_errno(const char *what) __attribute__((noreturn));
+void die_errno(const char *what) __noreturn;
 
 #endif
