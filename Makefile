@@ -14,7 +14,7 @@
 #   make lint       checkpatch + sparse on our kernel code
 #   make vm-shell   interactive shell in a guest
 
-KVER ?= $(shell scripts/kver.sh 2>/dev/null)
+KVER ?= $(shell selftests/vm/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 O    ?= $(CURDIR)/build
 export KVER KDIR O
@@ -39,12 +39,12 @@ $(SUBDIRS): deps-check
 	$(MAKE) -C $@
 
 deps:
-	scripts/deps.sh
+	selftests/vm/deps.sh
 
 # Install only when something is missing, so that 'make check' and
 # 'make demo' work on a fresh machine and cost nothing afterwards.
 deps-check:
-	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
+	@selftests/vm/deps.sh --check 2>/dev/null || selftests/vm/deps.sh
 	@test -n "$(KVER)" || { echo "KVER unknown"; exit 1; }
 
 conformance: deps-check
@@ -59,23 +59,25 @@ check: all kernel conformance
 demo: all kernel
 	selftests/vm/vm-run --name demo --timeout 600 -- userspace/demo.sh
 
-# One guest boot, providers alternated (bench/README.md). QUICK=1: < 5 min.
+# One guest boot, providers alternated (userspace/bench/README.md).
+# QUICK=1: < 5 min.
 bench: all kernel
 	selftests/vm/vm-run --name bench --timeout $(if $(QUICK),900,2400) --mem 4096 \
-		-- env QUICK=$(if $(QUICK),1,0) bench/run.sh
+		-- env QUICK=$(if $(QUICK),1,0) userspace/bench/run.sh
 	@echo "reproduce: make bench$(if $(QUICK), QUICK=1) (results in $(O)/bench/)"
 
-# A/B of ktls.ko builds against tls.ko on a few figures, one boot (bench/ab.sh)
+# A/B of ktls.ko builds against tls.ko on a few figures, one boot
+# (userspace/bench/ab.sh)
 AB ?= kmod/ktls.ko
 bench-ab: all kernel
 	selftests/vm/vm-run --name bench-ab --timeout 1800 --mem 4096 \
-		-- env AB_FIGS="$(AB_FIGS)" bench/ab.sh $(AB)
+		-- env AB_FIGS="$(AB_FIGS)" userspace/bench/ab.sh $(AB)
 
-# perf profile of one bulk figure on tls.ko and ktls.ko (bench/profile.sh)
+# perf profile of one bulk figure on tls.ko and ktls.ko (userspace/bench/profile.sh)
 PROFILE ?= rx 12 aes128gcm 16384
 bench-profile: all kernel
 	selftests/vm/vm-run --name profile --timeout 600 --mem 4096 \
-		-- bench/profile.sh $(PROFILE)
+		-- userspace/bench/profile.sh $(PROFILE)
 
 # Fuzzers time-boxed (selftests/ktls/fuzz.sh); make check runs a short fixed dose
 SECONDS ?= 600
@@ -93,7 +95,7 @@ vm-shell: kernel
 	selftests/vm/vm-run --shell
 
 lint: deps-check
-	scripts/lint.sh
+	selftests/lint/lint.sh
 
 clean:
 	for d in $(MODDIRS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean; done

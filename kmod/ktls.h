@@ -30,16 +30,12 @@
 #include <net/tcp.h>
 #include <net/tls.h>
 #include <crypto/aead.h>
-#include <uapi/linux/tls.h>
+/* <linux/tls.h> plus the SOL_TLS numbers newer than 6.1 (upstream values) */
+#include "uapi/linux/ktls.h"
 
 #include "compat.h"
 
-/* Options newer than the 6.1 UAPI header (values as upstream numbers them) */
-#ifndef TLS_TX_MAX_PAYLOAD_LEN
-#define TLS_TX_MAX_PAYLOAD_LEN		5
-#endif
-/* enum member in upstream 6.19 <linux/tls.h>: after TLS_INFO_RX_NO_PAD (6) */
-#define KTLS_INFO_TX_MAX_PAYLOAD_LEN	(TLS_INFO_RX_NO_PAD + 1)
+#define KTLS_INFO_TX_MAX_PAYLOAD_LEN	TLS_INFO_TX_MAX_PAYLOAD_LEN
 /* Smallest TLS_TX_MAX_PAYLOAD_LEN (RFC 8449 minimum record_size_limit) */
 #define KTLS_MIN_RECORD_SIZE_LIM	64
 

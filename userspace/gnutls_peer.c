@@ -29,6 +29,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/socket.h>
 
+#include "net.h"
 #include "interop_data.h"
 #include "interop_phase.h"
 
@@ -56,30 +57,6 @@ static struct {
 	.name = "gnutls",
 };
 
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("[%s] ", o.name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "[%s] FAIL: ", o.name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 static void gnutls_write_all(void *ctx, const void *buf, size_t len)
 {
@@ -133,45 +110,16 @@ static void gnutls_send_file(void *ctx, int fd, unsigned long long len)
 
 static int tcp_socket(void)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-	char port[16];
-	int fd = -1, tries, one = 1;
+	int fd, lfd, port = o.port;
 
-	snprintf(port, sizeof(port), "%d", o.port);
-	if (o.server)
-		hints.ai_flags = AI_PASSIVE;
-	if (getaddrinfo(o.addr, port, &hints, &res))
-		die("cannot resolve %s", o.addr);
 	if (o.server) {
-		int lfd = socket(res->ai_family, SOCK_STREAM, 0);
-
-		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (lfd < 0 || bind(lfd, res->ai_addr, res->ai_addrlen) ||
-		    listen(lfd, 1))
+		lfd = tcp_listen_at(o.addr, &port, 1);
+		if (lfd < 0)
 			die("listen %s:%d: %s", o.addr, o.port, strerror(errno));
-		sock_set_timeouts(lfd);
-		fd = accept(lfd, NULL, NULL);
-		if (fd < 0)
-			die("accept: %s", strerror(errno));
-		close(lfd);
-		freeaddrinfo(res);
-		sock_set_timeouts(fd);
-		return fd;
+		return sock_accept_one(lfd);
 	}
 	/* The server may still be starting (slow guests): retry for 60 s. */
-	for (tries = 0; tries < 600 && fd < 0; tries++) {
-		for (ai = res; ai; ai = ai->ai_next) {
-			fd = socket(ai->ai_family, SOCK_STREAM, 0);
-			if (fd >= 0 && !connect(fd, ai->ai_addr, ai->ai_addrlen))
-				break;
-			if (fd >= 0)
-				close(fd);
-			fd = -1;
-		}
-		if (fd < 0)
-			usleep(100000);
-	}
-	freeaddrinfo(res);
+	fd = tcp_connect_retry(o.addr, o.port, 60);
 	if (fd < 0)
 		die("connect %s:%d: %s", o.addr, o.port, strerror(errno));
 	sock_set_timeouts(fd);
@@ -346,6 +294,7 @@ int main(int argc, char **argv)
 	int c;
 
 	signal(SIGPIPE, SIG_IGN);
+	log_set_name(o.name, LOG_BRACKET);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'v': o.tls = !strcmp(optarg, "1.2") ? 12 : 13; break;
@@ -382,6 +331,7 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[optind], "client"))
 		usage();
 	o.name = o.server ? "gnutls-server" : "gnutls-client";
+	log_set_name(o.name, LOG_BRACKET);
 	if (o.kernel)
 		reexec_with_ktls(argv);
 	return run();

@@ -6,20 +6,15 @@
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/time.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 
+#include "log.h"
 #include "interop_data.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
 
 static void put_be32(unsigned char *p, uint32_t v)
 {
@@ -169,22 +164,17 @@ void sock_set_timeouts(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-const char *ktls_cipher_name(int cipher_type)
+int sock_accept_one(int lfd)
 {
-	switch (cipher_type) {
-	case TLS_CIPHER_AES_GCM_128:
-		return "AES_GCM_128";
-	case TLS_CIPHER_AES_GCM_256:
-		return "AES_GCM_256";
-	case TLS_CIPHER_AES_CCM_128:
-		return "AES_CCM_128";
-	case TLS_CIPHER_CHACHA20_POLY1305:
-		return "CHACHA20_POLY1305";
-	case 0:
-		return "-";
-	default:
-		return "other";
-	}
+	int fd;
+
+	sock_set_timeouts(lfd);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		die("accept: %s", strerror(errno));
+	close(lfd);
+	sock_set_timeouts(fd);
+	return fd;
 }
 
 /*

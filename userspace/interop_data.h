@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <openssl/evp.h>
 
+#include "ktls_setup.h"	/* ktls_cipher_name() */
+
 #define XFER_MAGIC	0x4b54494fu	/* "KTIO" */
 #define XFER_F_STREAM	0x1u		/* payload is the seeded stream */
 #define XFER_HDR_LEN	24
@@ -57,6 +59,8 @@ double now_seconds(void);
  */
 #define IO_TIMEOUT_SEC 300
 void sock_set_timeouts(int fd);
+/* Accept one connection on @lfd, close @lfd; both bounded; die() on error. */
+int sock_accept_one(int lfd);
 
 struct ktls_kernel_view {
 	char ulp[16];		/* TCP_ULP name, "" when none */
@@ -65,6 +69,5 @@ struct ktls_kernel_view {
 };
 
 void ktls_kernel_query(int fd, struct ktls_kernel_view *v);
-const char *ktls_cipher_name(int cipher_type);
 
 #endif

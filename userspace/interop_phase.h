@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The transfer phases both interop programs speak, independent of the TLS
- * library: a program supplies I/O callbacks plus die()/say() for messages.
+ * library: a program supplies I/O callbacks; messages go through log.h.
  * Phase 1 carries data client->server, phase 2 server->client.
  */
 #ifndef KTLS_INTEROP_PHASE_H
 #define KTLS_INTEROP_PHASE_H
 
 #include <stddef.h>
+
+#include "log.h"
 
 struct xfer_io {
 	void *ctx;
@@ -38,10 +40,5 @@ void xfer_send(const struct xfer_io *io, const struct xfer_opts *xo,
 	       struct phase *ph);
 void xfer_recv(const struct xfer_io *io, const struct xfer_opts *xo,
 	       struct phase *ph);
-
-/* Provided by the program. */
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void die(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
 
 #endif

@@ -41,12 +41,14 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <linux/tls.h>
+#include <linux/ktls.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "log.h"
+#include "net.h"
 #include "interop_data.h"
 #include "interop_phase.h"
 #include "manual_rx.h"
@@ -85,30 +87,17 @@ static struct opts o = {
 	.tickets = -1, .pair_kernel = 1,
 };
 
-void say(const char *fmt, ...)
+static void print_ssl_errors(void)
 {
-	va_list ap;
-
-	printf("[%s] ", o.name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
+	ERR_print_errors_fp(stderr);
 }
 
-void die(const char *fmt, ...)
+/* The log prefix of this process: "[server] ...", "[server] FAIL: ..." */
+static void set_name(const char *name)
 {
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "[%s] FAIL: ", o.name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	ERR_print_errors_fp(stderr);
-	exit(1);
+	o.name = name;
+	log_set_name(name, LOG_BRACKET);
+	log_set_die_hook(print_ssl_errors);
 }
 
 static unsigned long long parse_size(const char *s)
@@ -404,71 +393,18 @@ static int run_session(int fd, int server)
 
 static int listen_socket(void)
 {
-	struct sockaddr_storage ss = { 0 };
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	socklen_t len;
-	int one = 1, fd;
+	int fd = tcp_listen_at(o.addr, &o.port, 4);
 
-	if (inet_pton(AF_INET, o.addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(o.port);
-		len = sizeof(*s4);
-	} else if (inet_pton(AF_INET6, o.addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(o.port);
-		len = sizeof(*s6);
-	} else {
-		die("bad address %s", o.addr);
-	}
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
 	if (fd < 0)
-		die("socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 4))
 		die("bind/listen %s:%d: %s", o.addr, o.port, strerror(errno));
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-		o.port = ntohs(ss.ss_family == AF_INET ? s4->sin_port :
-						       s6->sin6_port);
-	return fd;
-}
-
-static int accept_one(int lfd)
-{
-	int fd;
-
-	sock_set_timeouts(lfd);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		die("accept: %s", strerror(errno));
-	close(lfd);
-	sock_set_timeouts(fd);
 	return fd;
 }
 
 static int connect_socket(void)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-	char port[16];
-	int fd = -1, tries;
-
-	snprintf(port, sizeof(port), "%d", o.port);
-	if (getaddrinfo(o.addr, port, &hints, &res))
-		die("cannot resolve %s", o.addr);
 	/* The server may still be starting (slow guests): retry for 60 s. */
-	for (tries = 0; tries < 600 && fd < 0; tries++) {
-		for (ai = res; ai; ai = ai->ai_next) {
-			fd = socket(ai->ai_family, SOCK_STREAM, 0);
-			if (fd >= 0 && !connect(fd, ai->ai_addr, ai->ai_addrlen))
-				break;
-			if (fd >= 0)
-				close(fd);
-			fd = -1;
-		}
-		if (fd < 0)
-			usleep(100000);
-	}
-	freeaddrinfo(res);
+	int fd = tcp_connect_retry(o.addr, o.port, 60);
+
 	if (fd < 0)
 		die("connect %s:%d: %s", o.addr, o.port, strerror(errno));
 	sock_set_timeouts(fd);
@@ -491,7 +427,7 @@ static int run_pair(void)
 		die("fork");
 	if (pid == 0) {
 		close(lfd);
-		o.name = "client";
+		set_name("client");
 		o.kernel = !!(o.pair_kernel & 2);
 		o.dir = o.pair_kernel == 1 ? inv : kdir;
 		o.sendfile = o.kernel && (o.pair_kernel != 1) ? sf : NULL;
@@ -499,13 +435,13 @@ static int run_pair(void)
 			o.require = REQ_NONE;
 		exit(run_session(connect_socket(), 0));
 	}
-	o.name = "server";
+	set_name("server");
 	o.kernel = !!(o.pair_kernel & 1);
 	o.dir = o.pair_kernel == 1 ? kdir : inv;
 	o.sendfile = o.pair_kernel == 1 ? sf : NULL;
 	if (!o.kernel)
 		o.require = REQ_NONE;
-	rc = run_session(accept_one(lfd), 1);
+	rc = run_session(sock_accept_one(lfd), 1);
 	if (waitpid(pid, &status, 0) != pid)
 		die("waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
@@ -553,7 +489,7 @@ static void parse(int argc, char **argv)
 	};
 	int c, nkey = 0;
 
-	o.name = "main";
+	set_name("main");
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'v':
@@ -659,10 +595,10 @@ int main(int argc, char **argv)
 		o.port = 4433;
 	switch (o.role) {
 	case ROLE_SERVER:
-		o.name = "server";
-		return run_session(accept_one(listen_socket()), 1);
+		set_name("server");
+		return run_session(sock_accept_one(listen_socket()), 1);
 	case ROLE_CLIENT:
-		o.name = "client";
+		set_name("client");
 		return run_session(connect_socket(), 0);
 	case ROLE_PAIR:
 		if (o.port < 0)

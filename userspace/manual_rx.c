@@ -16,20 +16,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
+#include "ktls_setup.h"
 #include "interop_phase.h"
 #include "manual_rx.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
 
 #define REC_ALERT	21
 #define REC_HANDSHAKE	22
@@ -103,11 +97,15 @@ static void expand_label(const EVP_MD *md, const char *label,
 	EVP_PKEY_CTX_free(pctx);
 }
 
-union crypto_any {
-	struct tls12_crypto_info_aes_gcm_128 g128;
-	struct tls12_crypto_info_aes_gcm_256 g256;
-	struct tls12_crypto_info_aes_ccm_128 c128;
-	struct tls12_crypto_info_chacha20_poly1305 cc;
+/* OpenSSL's TLS 1.3 cipher suites the kernel has, as TLS_CIPHER_* */
+static const struct {
+	const char *suite;
+	int cipher;
+} suites[] = {
+	{ "TLS_AES_128_GCM_SHA256", TLS_CIPHER_AES_GCM_128 },
+	{ "TLS_AES_256_GCM_SHA384", TLS_CIPHER_AES_GCM_256 },
+	{ "TLS_AES_128_CCM_SHA256", TLS_CIPHER_AES_CCM_128 },
+	{ "TLS_CHACHA20_POLY1305_SHA256", TLS_CIPHER_CHACHA20_POLY1305 },
 };
 
 void manual_rx_install(SSL *ssl, int fd, struct manual_rx *m)
@@ -115,58 +113,36 @@ void manual_rx_install(SSL *ssl, int fd, struct manual_rx *m)
 	const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
 	const char *name = SSL_CIPHER_get_name(c);
 	const EVP_MD *md = SSL_CIPHER_get_handshake_digest(c);
+	const struct ktls_cipher *kc = NULL;
 	unsigned char key[32], iv[12];
-	union crypto_any ci;
 	socklen_t ulen;
 	char ulp[16] = "";
-	size_t klen, sz;
+	size_t i;
 
 	if (SSL_version(ssl) != TLS1_3_VERSION)
 		die("--manual-rx is for TLS 1.3 (OpenSSL offloads 1.2 RX itself)");
 	if (!peer_secret_len || !md)
 		die("no peer traffic secret from the key log callback");
-	memset(&ci, 0, sizeof(ci));
-	klen = strstr(name, "AES_128") ? 16 : 32;
-	expand_label(md, "key", key, klen);
-	expand_label(md, "iv", iv, sizeof(iv));
-	if (!strcmp(name, "TLS_AES_128_GCM_SHA256")) {
-		ci.g128.info.cipher_type = TLS_CIPHER_AES_GCM_128;
-		memcpy(ci.g128.key, key, 16);
-		memcpy(ci.g128.salt, iv, 4);
-		memcpy(ci.g128.iv, iv + 4, 8);
-		sz = sizeof(ci.g128);
-	} else if (!strcmp(name, "TLS_AES_256_GCM_SHA384")) {
-		ci.g256.info.cipher_type = TLS_CIPHER_AES_GCM_256;
-		memcpy(ci.g256.key, key, 32);
-		memcpy(ci.g256.salt, iv, 4);
-		memcpy(ci.g256.iv, iv + 4, 8);
-		sz = sizeof(ci.g256);
-	} else if (!strcmp(name, "TLS_AES_128_CCM_SHA256")) {
-		ci.c128.info.cipher_type = TLS_CIPHER_AES_CCM_128;
-		memcpy(ci.c128.key, key, 16);
-		memcpy(ci.c128.salt, iv, 4);
-		memcpy(ci.c128.iv, iv + 4, 8);
-		sz = sizeof(ci.c128);
-	} else if (!strcmp(name, "TLS_CHACHA20_POLY1305_SHA256")) {
-		ci.cc.info.cipher_type = TLS_CIPHER_CHACHA20_POLY1305;
-		memcpy(ci.cc.key, key, 32);
-		memcpy(ci.cc.iv, iv, 12);
-		sz = sizeof(ci.cc);
-	} else {
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		if (!strcmp(name, suites[i].suite))
+			kc = ktls_cipher(suites[i].cipher);
+	if (!kc)
 		die("--manual-rx: no kernel cipher for %s", name);
-	}
-	ci.g128.info.version = TLS_1_3_VERSION;
-	OPENSSL_cleanse(key, sizeof(key));
+	expand_label(md, "key", key, kc->key);
+	expand_label(md, "iv", iv, sizeof(iv));
 	OPENSSL_cleanse(peer_secret, sizeof(peer_secret));
 
 	/* OpenSSL attached the ULP only if it offloaded TX. */
 	ulen = sizeof(ulp) - 1;
 	if (getsockopt(fd, IPPROTO_TCP, TCP_ULP, ulp, &ulen) || strcmp(ulp, "tls"))
-		if (setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")))
+		if (ktls_ulp(fd))
 			die("TCP_ULP tls: %s", strerror(errno));
-	if (setsockopt(fd, SOL_TLS, TLS_RX, &ci, sz))
+	/* The 12-byte TLS 1.3 IV is the UAPI's salt then iv, or iv alone. */
+	if (ktls_set_key(fd, TLS_RX, TLS_1_3_VERSION, kc->type, key,
+			 iv + kc->salt, iv, NULL))
 		die("setsockopt TLS_RX: %s", strerror(errno));
-	OPENSSL_cleanse(&ci, sizeof(ci));
+	OPENSSL_cleanse(key, sizeof(key));
+	OPENSSL_cleanse(iv, sizeof(iv));
 	memset(m, 0, offsetof(struct manual_rx, buf));
 	m->fd = fd;
 	say("installed TLS 1.3 receive key (%s) in the kernel ourselves", name);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# bench-quick: run the benchmark in quick mode (bench/run.sh, QUICK=1) and
+# bench-quick: run the benchmark in quick mode (userspace/bench/run.sh, QUICK=1) and
 # check that its output is complete and sane: every planned figure of plain
 # TCP, tls.ko, userspace OpenSSL and the AF_ALG bound measured with sane
 # values (every transfer is checked end to end by ktls_bench itself), every
@@ -23,13 +23,13 @@ make -s -C userspace/bench >/dev/null 2>&1
 tap_check "memory meter reads an 8 MiB allocation made after a 32 MiB free" \
 	"${BENCH_BIN:-build/userspace/bench/ktls_bench}" memcheck
 
-QUICK=1 BENCH_OUT=$out bench/run.sh >"$log" 2>&1
+QUICK=1 BENCH_OUT=$out userspace/bench/run.sh >"$log" 2>&1
 rc=$?
 tail -n 25 "$log"
 if [ $rc -eq 0 ]; then
-	tap_ok "bench/run.sh QUICK=1 exits 0"
+	tap_ok "userspace/bench/run.sh QUICK=1 exits 0"
 else
-	tap_fail "bench/run.sh QUICK=1 exits 0" "exit $rc"
+	tap_fail "userspace/bench/run.sh QUICK=1 exits 0" "exit $rc"
 	tail -n 40 "$log" | tap_diag
 fi
 
@@ -51,19 +51,19 @@ fi
 args=()
 [ "${BENCH_REQUIRE_KTLS:-0}" = 1 ] && args+=(--require-ktls)
 tap_check "every figure present and sane${args:+ (ktls.ko required)}" \
-	python3 bench/report.py --check "$json" "${args[@]}"
+	python3 userspace/bench/report.py --check "$json" "${args[@]}"
 
-tap_check "README tables from the JSON (bench/readme_table.py)" \
-	python3 bench/readme_table.py "$json"
+tap_check "README tables from the JSON (userspace/bench/readme_table.py)" \
+	python3 userspace/bench/readme_table.py "$json"
 
-# bench/ab.sh (A/B of builds): one short round of one figure
+# userspace/bench/ab.sh (A/B of builds): one short round of one figure
 ab=$(AB_ROUNDS=1 AB_SECS=0.2 AB_FIGS="tx 13 aes128gcm 16384" \
-	bench/ab.sh "${KTLS_KO:-kmod/ktls.ko}" 2>&1)
+	userspace/bench/ab.sh "${KTLS_KO:-kmod/ktls.ko}" 2>&1)
 echo "$ab" | tail -n 4
 if grep -Eq '^  .*ktls\.ko +[0-9.]+ MB/s .*ratio to tls\.ko [0-9.]+ ' <<<"$ab"; then
-	tap_ok "bench/ab.sh reports a ratio to tls.ko"
+	tap_ok "userspace/bench/ab.sh reports a ratio to tls.ko"
 else
-	tap_fail "bench/ab.sh reports a ratio to tls.ko"
+	tap_fail "userspace/bench/ab.sh reports a ratio to tls.ko"
 	echo "$ab" | tail -n 10 | tap_diag
 fi
 

@@ -8,7 +8,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
@@ -18,53 +18,30 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TLS_TX_MAX_PAYLOAD_LEN
-#define TLS_TX_MAX_PAYLOAD_LEN 5
-#endif
+#include "ktls_setup.h"
+#include "net.h"
+#include "../lib/tap.h"
 
-static int n, failed, tlsko;
+static int tlsko;
 
 static void check(const char *what, int ret, int want_errno)
 {
 	int got = ret < 0 ? errno : 0;
 
-	n++;
-	if (ret >= 0 && want_errno == 0) {
-		printf("ok %d - %s\n", n, what);
-	} else if (ret < 0 && got == want_errno) {
-		printf("ok %d - %s (%s)\n", n, what, strerror(got));
-	} else {
-		failed++;
-		printf("not ok %d - %s: got %d %s, want %s\n", n, what, ret,
-		       ret < 0 ? strerror(got) : "success",
-		       want_errno ? strerror(want_errno) : "success");
-	}
+	if (ret >= 0 && want_errno == 0)
+		tap_ok("%s", what);
+	else if (ret < 0 && got == want_errno)
+		tap_ok("%s (%s)", what, strerror(got));
+	else
+		tap_fail("%s: got %d %s, want %s", what, ret,
+			 ret < 0 ? strerror(got) : "success",
+			 want_errno ? strerror(want_errno) : "success");
 }
 
 static void pair(int *s, int *t)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t al = sizeof(a);
-	int l;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1) ||
-	    getsockname(l, (void *)&a, &al))
+	if (tcp_pair_loopback(s, t, 0))
 		exit(2);
-	*s = socket(AF_INET, SOCK_STREAM, 0);
-	if (connect(*s, (void *)&a, sizeof(a)))
-		exit(2);
-	*t = accept(l, NULL, NULL);
-	close(l);
-}
-
-static int ulp(int fd)
-{
-	return setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls"));
 }
 
 static struct tls12_crypto_info_aes_gcm_128 g128(int ver)
@@ -89,8 +66,8 @@ static void t_setsockopt_conf(void)
 	pair(&s, &t);
 	check("TLS_TX before TCP_ULP: ENOPROTOOPT",
 	      setsockopt(s, SOL_TLS, TLS_TX, &c, sizeof(c)), ENOPROTOOPT);
-	check("TCP_ULP tls", ulp(s), 0);
-	check("TCP_ULP twice: EEXIST", ulp(s), EEXIST);
+	check("TCP_ULP tls", ktls_ulp(s), 0);
+	check("TCP_ULP twice: EEXIST", ktls_ulp(s), EEXIST);
 	check("TLS_TX NULL optval: EINVAL",
 	      setsockopt(s, SOL_TLS, TLS_TX, NULL, sizeof(c)), EINVAL);
 	check("TLS_TX optlen 2: EINVAL",
@@ -152,13 +129,8 @@ static void t_setsockopt_conf(void)
 	check("getsockopt TLS_TX full",
 	      getsockopt(s, SOL_TLS, TLS_TX, &r, &len), 0);
 	c = g128(TLS_1_2_VERSION);
-	n++;
-	if (memcmp(&r, &c, sizeof(c))) {
-		failed++;
-		printf("not ok %d - getsockopt TLS_TX returns what was set\n", n);
-	} else {
-		printf("ok %d - getsockopt TLS_TX returns what was set\n", n);
-	}
+	tap_result(!memcmp(&r, &c, sizeof(c)),
+		   "getsockopt TLS_TX returns what was set");
 	len = sizeof(r);
 	check("getsockopt TLS_RX not set: EBUSY",
 	      getsockopt(s, SOL_TLS, TLS_RX, &r, &len), EBUSY);
@@ -181,7 +153,7 @@ static void t_zc_nopad(void)
 	int s, t;
 
 	pair(&s, &t);
-	ulp(s);
+	ktls_ulp(s);
 	v = 1;
 	check("TLS_TX_ZEROCOPY_RO optlen 8: EINVAL",
 	      setsockopt(s, SOL_TLS, TLS_TX_ZEROCOPY_RO, &big, 8), EINVAL);
@@ -195,9 +167,7 @@ static void t_zc_nopad(void)
 	len = sizeof(v);
 	check("getsockopt TLS_TX_ZEROCOPY_RO",
 	      getsockopt(s, SOL_TLS, TLS_TX_ZEROCOPY_RO, &v, &len), 0);
-	n++;
-	printf("%s %d - TLS_TX_ZEROCOPY_RO reads back 1\n", v == 1 ? "ok" : "not ok", n);
-	failed += v != 1;
+	tap_result(v == 1, "TLS_TX_ZEROCOPY_RO reads back 1");
 	len = 2;
 	check("getsockopt TLS_TX_ZEROCOPY_RO len 2: EINVAL",
 	      getsockopt(s, SOL_TLS, TLS_TX_ZEROCOPY_RO, &v, &len), EINVAL);
@@ -222,9 +192,7 @@ static void t_zc_nopad(void)
 	len = sizeof(v);
 	check("getsockopt TLS_RX_EXPECT_NO_PAD",
 	      getsockopt(s, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &v, &len), 0);
-	n++;
-	printf("%s %d - TLS_RX_EXPECT_NO_PAD reads back 1\n", v == 1 ? "ok" : "not ok", n);
-	failed += v != 1;
+	tap_result(v == 1, "TLS_RX_EXPECT_NO_PAD reads back 1");
 	len = 2;
 	check("getsockopt TLS_RX_EXPECT_NO_PAD len 2: EINVAL",
 	      getsockopt(s, SOL_TLS, TLS_RX_EXPECT_NO_PAD, &v, &len), EINVAL);
@@ -243,7 +211,7 @@ static void t_send_flags(void)
 	int s, t;
 
 	pair(&s, &t);
-	ulp(s);
+	ktls_ulp(s);
 	check("connect(AF_UNSPEC) with ULP: EOPNOTSUPP",
 	      connect(s, &sa, sizeof(sa)), EOPNOTSUPP);
 	setsockopt(s, SOL_TLS, TLS_TX, &c, sizeof(c));
@@ -291,8 +259,8 @@ static void t_newer(void)
 	int s, t, iv;
 
 	pair(&s, &t);
-	ulp(s);
-	ulp(t);
+	ktls_ulp(s);
+	ktls_ulp(t);
 	v = 1000;
 	check("TLS_TX_MAX_PAYLOAD_LEN before TLS_TX",
 	      setsockopt(s, SOL_TLS, TLS_TX_MAX_PAYLOAD_LEN, &v, 2), 0);
@@ -320,10 +288,8 @@ static void t_newer(void)
 	len = 8;
 	check("getsockopt TLS_TX_MAX_PAYLOAD_LEN",
 	      getsockopt(s, SOL_TLS, TLS_TX_MAX_PAYLOAD_LEN, &v, &len), 0);
-	n++;
-	printf("%s %d - TLS_TX_MAX_PAYLOAD_LEN reads back 16384, optlen 2\n",
-	       v == 16384 && len == 2 ? "ok" : "not ok", n);
-	failed += !(v == 16384 && len == 2);
+	tap_result(v == 16384 && len == 2,
+		   "TLS_TX_MAX_PAYLOAD_LEN reads back 16384, optlen 2");
 	check("send MSG_MORE (open record)", send(s, "abc", 3, MSG_MORE), 0);
 	v = 100;
 	check("TLS_TX_MAX_PAYLOAD_LEN with open record: EBUSY",
@@ -331,25 +297,20 @@ static void t_newer(void)
 	check("send closes record", send(s, "def", 3, 0), 0);
 	check("TLS_TX_MAX_PAYLOAD_LEN after record closed",
 	      setsockopt(s, SOL_TLS, TLS_TX_MAX_PAYLOAD_LEN, &v, 2), 0);
-	n++;
 	iv = recv(t, buf, sizeof(buf), MSG_DONTWAIT);
-	if (iv == 6 && !memcmp(buf, "abcdef", 6)) {
-		printf("ok %d - MSG_MORE data arrives in one record\n", n);
-	} else {
-		failed++;
-		printf("not ok %d - MSG_MORE data arrives in one record (recv %d %s)\n",
-		       n, iv, iv < 0 ? strerror(errno) : "");
-	}
+	if (iv == 6 && !memcmp(buf, "abcdef", 6))
+		tap_ok("MSG_MORE data arrives in one record");
+	else
+		tap_fail("MSG_MORE data arrives in one record (recv %d %s)",
+			 iv, iv < 0 ? strerror(errno) : "");
 
 	/* rekey */
 	c.key[0] ^= 1;
 	check("TX rekey TLS 1.3", setsockopt(s, SOL_TLS, TLS_TX, &c, sizeof(c)), 0);
 	len = sizeof(r);
 	getsockopt(s, SOL_TLS, TLS_TX, &r, &len);
-	n++;
-	printf("%s %d - getsockopt TLS_TX after rekey returns new key\n",
-	       !memcmp(&r, &c, sizeof(c)) ? "ok" : "not ok", n);
-	failed += !!memcmp(&r, &c, sizeof(c));
+	tap_result(!memcmp(&r, &c, sizeof(c)),
+		   "getsockopt TLS_TX after rekey returns new key");
 	c.info.version = TLS_1_2_VERSION;
 	check("TX rekey changing version: EINVAL",
 	      setsockopt(s, SOL_TLS, TLS_TX, &c, sizeof(c)), EINVAL);
@@ -370,7 +331,7 @@ static void t_recseq_wrap(void)
 	int s, t;
 
 	pair(&s, &t);
-	ulp(s);
+	ktls_ulp(s);
 	memset(c.rec_seq, 0xff, sizeof(c.rec_seq));
 	setsockopt(s, SOL_TLS, TLS_TX, &c, sizeof(c));
 	check("record sequence wrap: EBADMSG", send(s, "x", 1, 0), EBADMSG);
@@ -388,7 +349,7 @@ static int hold(void)
 	int s, t;
 
 	pair(&s, &t);
-	if (ulp(s) || ulp(t) ||
+	if (ktls_ulp(s) || ktls_ulp(t) ||
 	    setsockopt(s, SOL_TLS, TLS_TX, &c, sizeof(c)) ||
 	    setsockopt(s, SOL_TLS, TLS_TX_ZEROCOPY_RO, &v, sizeof(v)) ||
 	    setsockopt(t, SOL_TLS, TLS_RX, &c, sizeof(c)) ||
@@ -411,7 +372,7 @@ int main(int argc, char **argv)
 		return hold();
 	tlsko = argc > 1 && !strcmp(argv[1], "-k");
 	s = socket(AF_INET, SOCK_STREAM, 0);
-	check("TCP_ULP on unconnected socket: ENOTCONN", ulp(s), ENOTCONN);
+	check("TCP_ULP on unconnected socket: ENOTCONN", ktls_ulp(s), ENOTCONN);
 	close(s);
 	t_setsockopt_conf();
 	t_zc_nopad();
@@ -420,6 +381,5 @@ int main(int argc, char **argv)
 		t_newer();
 		t_recseq_wrap();
 	}
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -12,13 +12,10 @@ cd "$(dirname "$0")/../.."
 RUNDIR=${RUNDIR:-$(mktemp -d)}
 KO=kmod/ktls.ko
 
-# host-built copy (selftests/Makefile) unless missing or stale
+# built on the host by selftests/Makefile; make rebuilds it here if stale
 BIN=${O:-$PWD/build}/ktls/core_sockopt
-if [ ! -x "$BIN" ] || [ selftests/ktls/core_sockopt.c -nt "$BIN" ]; then
-	BIN=$RUNDIR/core_sockopt
-	gcc -O2 -Wall -o "$BIN" selftests/ktls/core_sockopt.c || {
-		tap_fail "build core_sockopt"; tap_done; }
-fi
+make -s -C selftests O="${O:-$PWD/build}" "$BIN" || {
+	tap_fail "build core_sockopt"; tap_done; }
 
 # TAP lines of a C test program -> our TAP stream (prefixed)
 run_prog() {

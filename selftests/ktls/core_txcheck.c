@@ -18,7 +18,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/evp.h>
@@ -31,14 +31,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TLS_TX_MAX_PAYLOAD_LEN
-#define TLS_TX_MAX_PAYLOAD_LEN 5
-#endif
+#include "ktls_setup.h"
+#include "log.h"
+#include "net.h"
 
-#define die(...) do { fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); exit(1); } while (0)
 
 static int ver13, cipher, keylen, ivlen, saltlen;
 static unsigned char key[32], iv[12], salt[4], seq0[8];
@@ -51,42 +47,12 @@ static unsigned char gen(size_t i)
 
 static void setup_tx(int fd)
 {
-	union {
-		struct tls12_crypto_info_aes_gcm_128 g128;
-		struct tls12_crypto_info_aes_gcm_256 g256;
-		struct tls12_crypto_info_aes_ccm_128 ccm;
-		struct tls12_crypto_info_chacha20_poly1305 cc;
-	} u;
-	size_t len;
+	uint16_t version = ver13 ? TLS_1_3_VERSION : TLS_1_2_VERSION;
 
-	memset(&u, 0, sizeof(u));
-	u.g128.info.version = ver13 ? TLS_1_3_VERSION : TLS_1_2_VERSION;
-	u.g128.info.cipher_type = cipher;
-	switch (cipher) {
-	case TLS_CIPHER_AES_GCM_128:
-		memcpy(u.g128.key, key, 16); memcpy(u.g128.iv, iv, 8);
-		memcpy(u.g128.salt, salt, 4); memcpy(u.g128.rec_seq, seq0, 8);
-		len = sizeof(u.g128);
-		break;
-	case TLS_CIPHER_AES_GCM_256:
-		memcpy(u.g256.key, key, 32); memcpy(u.g256.iv, iv, 8);
-		memcpy(u.g256.salt, salt, 4); memcpy(u.g256.rec_seq, seq0, 8);
-		len = sizeof(u.g256);
-		break;
-	case TLS_CIPHER_AES_CCM_128:
-		memcpy(u.ccm.key, key, 16); memcpy(u.ccm.iv, iv, 8);
-		memcpy(u.ccm.salt, salt, 4); memcpy(u.ccm.rec_seq, seq0, 8);
-		len = sizeof(u.ccm);
-		break;
-	default:
-		memcpy(u.cc.key, key, 32); memcpy(u.cc.iv, iv, 12);
-		memcpy(u.cc.rec_seq, seq0, 8);
-		len = sizeof(u.cc);
-		break;
-	}
-	if (setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")))
+	if (ktls_ulp(fd))
 		die("TCP_ULP: %s", strerror(errno));
-	if (setsockopt(fd, SOL_TLS, TLS_TX, &u, len))
+	/* iv[] holds the cipher's iv (8 bytes, or ChaCha20's 12) */
+	if (ktls_set_key(fd, TLS_TX, version, cipher, key, iv, salt, seq0))
 		die("TLS_TX: %s", strerror(errno));
 	if (maxlen != 16384) {
 		uint16_t v = maxlen;
@@ -422,11 +388,10 @@ int main(int argc, char **argv)
 {
 	const char *mode = "send", *c = "gcm128";
 	size_t total = 100000, chunk = 5000;
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t al = sizeof(a);
-	int o, l, s, t, st;
+	int o, s, t, st;
 	pid_t pid;
 
+	log_set_name("core_txcheck", LOG_PROG);
 	memcpy(seq0, "\x00\x00\x00\x00\x00\x00\x01\x00", 8);
 	while ((o = getopt(argc, argv, "V:c:m:n:s:L:q:")) != -1) {
 		switch (o) {
@@ -453,18 +418,8 @@ int main(int argc, char **argv)
 		iv[o] = 0xa0 + o;
 	memcpy(salt, "\x01\x02\x03\x04", 4);
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1) ||
-	    getsockname(l, (void *)&a, &al))
-		die("listen: %s", strerror(errno));
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	if (connect(s, (void *)&a, sizeof(a)))
-		die("connect: %s", strerror(errno));
-	t = accept(l, NULL, NULL);
-	if (t < 0)
-		die("accept");
-	close(l);
+	if (tcp_pair_loopback(&s, &t, 0))
+		die("loopback pair: %s", strerror(errno));
 
 	pid = fork();
 	if (!pid) {

@@ -20,12 +20,9 @@ prov=${FUZZ_PROVIDER:-ktls}
 seed=${FUZZ_SEED:-$(date +%Y%m%d)}
 bin=$O/ktls
 
+# built on the host by selftests/Makefile; make rebuilds them if stale
 build() {
-	local src=$here/$1.c
-	[ -x "$bin/$1" ] && [ ! "$src" -nt "$bin/$1" ] &&
-		[ ! "$here/rx_records.h" -nt "$bin/$1" ] && return 0
-	mkdir -p "$bin"
-	gcc -O2 -Wall -Wextra -o "$bin/$1" "$src" -lcrypto -lpthread
+	make -s -C "$here/.." O="$O" "$bin/$1"
 }
 
 # TCP sockets allocated, orphans included (not TIME_WAIT, which is no socket)

@@ -35,15 +35,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include <openssl/evp.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
+#include "ktls_setup.h"
+
 
 #define REC_DATA	23
 #define REC_ALERT	21

@@ -40,23 +40,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
-#ifndef TLS_TX_ZEROCOPY_RO
-#define TLS_TX_ZEROCOPY_RO 3
-#endif
-#ifndef TLS_RX_EXPECT_NO_PAD
-#define TLS_RX_EXPECT_NO_PAD 4
-#endif
-#ifndef TLS_TX_MAX_PAYLOAD_LEN
-#define TLS_TX_MAX_PAYLOAD_LEN 5
-#endif
+#include "ktls_setup.h"
+
 
 #define MAX_PAIRS	8
 #define MAX_THREADS	4
@@ -76,26 +63,17 @@ static uint32_t rnd(uint64_t *s, uint32_t n)
 	return n ? (uint32_t)(*s >> 32) % n : 0;
 }
 
-/* crypto_info sizes and layout of the ciphers every kernel has */
-static const struct cipher {
-	uint16_t type;
-	int iv, key, salt, size;
-} ciphers[] = {
-	{ TLS_CIPHER_AES_GCM_128, 8, 16, 4,
-	  sizeof(struct tls12_crypto_info_aes_gcm_128) },
-	{ TLS_CIPHER_AES_GCM_256, 8, 32, 4,
-	  sizeof(struct tls12_crypto_info_aes_gcm_256) },
-	{ TLS_CIPHER_AES_CCM_128, 8, 16, 4,
-	  sizeof(struct tls12_crypto_info_aes_ccm_128) },
-	{ TLS_CIPHER_CHACHA20_POLY1305, 12, 32, 0,
-	  sizeof(struct tls12_crypto_info_chacha20_poly1305) },
+/* the ciphers every kernel has */
+static const uint16_t ciphers[] = {
+	TLS_CIPHER_AES_GCM_128, TLS_CIPHER_AES_GCM_256,
+	TLS_CIPHER_AES_CCM_128, TLS_CIPHER_CHACHA20_POLY1305,
 };
 
 struct pair {
 	pthread_rwlock_t lock;	/* calls read-lock, close/reopen write-locks */
 	int fd[2];
 	uint16_t version;
-	const struct cipher *c;
+	const struct ktls_cipher *c;
 	int gen;		/* key generation, bumped by rekeys */
 };
 
@@ -114,9 +92,10 @@ static int crypto_info(const struct pair *p, int gen, uint8_t *buf)
 	memset(buf, 0, 128);
 	ci->version = p->version;
 	ci->cipher_type = p->c->type;
+	/* every UAPI crypto_info: info, iv, key, salt, rec_seq */
 	for (i = 0; i < p->c->iv + p->c->key + p->c->salt + 8; i++)
 		buf[off + i] = (uint8_t)(gen * 37 + i);
-	return p->c->size;
+	return off + i;
 }
 
 static void set_timeouts(int fd)
@@ -150,7 +129,7 @@ static void pair_open(struct pair *p, uint64_t *s)
 	p->fd[1] = accept(ls, NULL, NULL);
 	close(ls);
 	p->version = rnd(s, 2) ? TLS_1_3_VERSION : TLS_1_2_VERSION;
-	p->c = &ciphers[rnd(s, sizeof(ciphers) / sizeof(ciphers[0]))];
+	p->c = ktls_cipher(ciphers[rnd(s, sizeof(ciphers) / sizeof(ciphers[0]))]);
 	p->gen = 0;
 	for (i = 0; i < 2; i++) {
 		set_timeouts(p->fd[i]);

@@ -33,15 +33,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include <openssl/evp.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
+#include "ktls_setup.h"
+
 
 #define REC_DATA	23
 #define MAX_PLAIN	16384
@@ -100,23 +96,13 @@ static void pair(int rcvbuf, bool oobinline)
 /* Install @k on @fd for @dir (TLS_TX/TLS_RX), record sequence @seq. */
 static int set_key(int fd, const struct keys *k, int dir, uint64_t seq)
 {
-	uint8_t buf[128] = {};
-	struct tls_crypto_info *ci = (void *)buf;
-	const struct var *v = k->v;
-	int off = sizeof(*ci), i;
+	uint8_t seqb[8];
+	int i;
 
-	ci->version = v->version;
-	ci->cipher_type = v->cipher;
-	memcpy(buf + off, k->iv, v->ivlen);
-	off += v->ivlen;
-	memcpy(buf + off, k->key, v->keylen);
-	off += v->keylen;
-	memcpy(buf + off, k->salt, v->saltlen);
-	off += v->saltlen;
 	for (i = 0; i < 8; i++)
-		buf[off + i] = seq >> (56 - 8 * i);
-	off += 8;
-	return setsockopt(fd, SOL_TLS, dir, buf, off);
+		seqb[i] = seq >> (56 - 8 * i);
+	return ktls_set_key(fd, dir, k->v->version, k->v->cipher, k->key, k->iv,
+			    k->salt, seqb);
 }
 
 static void rx_keys(struct keys *k, const struct var *v)

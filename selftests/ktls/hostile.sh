@@ -8,12 +8,8 @@
 . "$(dirname "$0")/rx_lib.sh"
 rx_setup
 RX_TEST=$O/ktls/hostile
-if [ ! -x "$RX_TEST" ] || [ "$rx_here/hostile.c" -nt "$RX_TEST" ] ||
-   [ "$rx_here/rx_records.h" -nt "$RX_TEST" ]; then
-	mkdir -p "$O/ktls"
-	gcc -O2 -Wall -Wextra -o "$RX_TEST" "$rx_here/hostile.c" -lcrypto -lpthread ||
-		{ tap_fail "build hostile"; tap_done; exit 1; }
-fi
+make -s -C "$rx_here/.." O="$O" "$RX_TEST" ||
+	{ tap_fail "build hostile"; tap_done; exit 1; }
 # cheap cases on every cipher variant, the heavy ones on one per version
 for c in readers urg_inplace urg_noinline sticky tag_only seq_wrap close_open; do
 	rx_case "$c"

@@ -18,12 +18,9 @@ RX_PROVIDER=${RX_PROVIDER:-ktls}
 RX_VARIANTS="12gcm 12gcm256 12ccm 12chacha 13gcm 13gcm256 13chacha 13ccm"
 
 rx_setup() {
-	mkdir -p "$O/ktls"
-	if [ ! -x "$RX_TEST" ] || [ "$rx_here/rx_test.c" -nt "$RX_TEST" ] ||
-	   [ "$rx_here/rx_records.h" -nt "$RX_TEST" ]; then
-		gcc -O2 -Wall -Wextra -o "$RX_TEST" "$rx_here/rx_test.c" -lcrypto ||
-			{ tap_fail "build rx_test"; tap_done; exit 1; }
-	fi
+	# built on the host by selftests/Makefile; make rebuilds it if stale
+	make -s -C "$rx_here/.." O="$O" "$RX_TEST" ||
+		{ tap_fail "build rx_test"; tap_done; exit 1; }
 	if [ "$RX_PROVIDER" = ktls ] && [ -n "${KTLS_KO:-}" ]; then
 		grep -q '^ktls ' /proc/modules || insmod "$KTLS_KO" ||
 			{ tap_fail "insmod $KTLS_KO"; tap_done; exit 1; }

@@ -54,22 +54,8 @@ static void keys_init(struct keys *k, const struct var *v, int gen)
 /* Install @k as TLS_RX on @fd (rec_seq 0). */
 static int set_rx(int fd, const struct keys *k)
 {
-	uint8_t buf[128] = {};
-	struct tls_crypto_info *ci = (void *)buf;
-	const struct var *v = k->v;
-	int off = sizeof(*ci);
-
-	ci->version = v->version;
-	ci->cipher_type = v->cipher;
-	/* every UAPI struct is: info, iv, key, salt, rec_seq */
-	memcpy(buf + off, k->iv, v->ivlen);
-	off += v->ivlen;
-	memcpy(buf + off, k->key, v->keylen);
-	off += v->keylen;
-	memcpy(buf + off, k->salt, v->saltlen);
-	off += v->saltlen;
-	off += 8;	/* rec_seq = 0 */
-	return setsockopt(fd, SOL_TLS, TLS_RX, buf, off);
+	return ktls_set_key(fd, TLS_RX, k->v->version, k->v->cipher, k->key,
+			    k->iv, k->salt, NULL);
 }
 
 /*

@@ -29,18 +29,11 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include <openssl/evp.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
-#ifndef TLS_RX_EXPECT_NO_PAD
-#define TLS_RX_EXPECT_NO_PAD 4
-#endif
+#include "ktls_setup.h"
+#include "net.h"
 
 #define REC_DATA	23
 #define REC_ALERT	21
@@ -72,26 +65,12 @@ static int fd_tx, fd_rx;	/* raw TCP sender, kTLS receiver */
 
 static void sock_pair(int rcvbuf)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t l = sizeof(a);
-	int ls, one = 1;
+	int one = 1;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ls = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK(ls >= 0, "socket");
-	CHECK(!bind(ls, (void *)&a, sizeof(a)), "bind");
-	CHECK(!listen(ls, 1), "listen");
-	CHECK(!getsockname(ls, (void *)&a, &l), "getsockname");
-	fd_rx = socket(AF_INET, SOCK_STREAM, 0);
-	if (rcvbuf)
-		CHECK(!setsockopt(fd_rx, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)),
-		      "SO_RCVBUF");
-	CHECK(!connect(fd_rx, (void *)&a, sizeof(a)), "connect");
-	fd_tx = accept(ls, NULL, NULL);
-	CHECK(fd_tx >= 0, "accept");
-	close(ls);
+	/* SO_RCVBUF of the receiver is set before it connects */
+	CHECK(!tcp_pair_loopback(&fd_rx, &fd_tx, rcvbuf), "loopback pair");
 	setsockopt(fd_tx, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (setsockopt(fd_rx, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls"))) {
+	if (ktls_ulp(fd_rx)) {
 		fprintf(stderr, "no TLS ULP\n");
 		exit(SKIP_RC);
 	}

@@ -3,26 +3,25 @@
 # Native XDP on tlssim receive: PASS, DROP, TX, REDIRECT (to another
 # tlssim end through its ndo_xdp_xmit) and ABORTED, each checked with
 # ping outcomes and exact ethtool -S counts.  The programs are built from
-# selftests/tlssim/xdp_net.bpf.c into $RUNDIR.
+# bpf/test/xdp_net.bpf.c by bpf/Makefile into build/bpf/test/.
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 . selftests/tlssim/net_lib.sh
 
 PING="busybox ping"
-SRC=selftests/tlssim/xdp_net.bpf.c
+BPF_OUT=${O:-$PWD/build}/bpf
 
 cleanup() {
 	for n in nsa nsb nsc; do ip netns del $n 2>/dev/null; done
 }
 trap cleanup EXIT
 
-build() {	# MODE -> $RUNDIR/xdp$MODE.o
-	clang -O2 -target bpf -I/usr/include/x86_64-linux-gnu -DXDP_MODE=$1 \
-		-DXDP_REDIRECT_TO=100 -c $SRC -o "$RUNDIR/xdp$1.o"
+build() {	# MODE -> $BPF_OUT/test/xdp_net.mode$MODE.o (make: only if stale)
+	make -s -C bpf O="${O:-$PWD/build}" "$BPF_OUT/test/xdp_net.mode$1.o"
 }
 
 attach() {	# MODE: native XDP on tb in nsb
-	ip -force -n nsb link set dev tb xdpdrv obj "$RUNDIR/xdp$1.o" sec xdp
+	ip -force -n nsb link set dev tb xdpdrv obj "$BPF_OUT/test/xdp_net.mode$1.o" sec xdp
 }
 
 detach() {

@@ -17,11 +17,10 @@ FLOWS=${SOAK_FLOWS:-16}
 SECS=$((MIN * 60))
 O=${O:-build}
 SOAK=$O/selftests/tlssim/soak_flow
-if [ ! -x "$SOAK" ] || [ selftests/tlssim/soak_flow.c -nt "$SOAK" ]; then
-	mkdir -p "$(dirname "$SOAK")"
-	gcc -O2 -Wall -o "$SOAK" selftests/tlssim/soak_flow.c -lpthread ||
-		{ tap_fail "build soak_flow"; tap_done; exit 1; }
-fi
+# built on the host by selftests/Makefile; make rebuilds it if stale
+make -s -C selftests O="$(cd "$O" && pwd)" "$(cd "$O" && pwd)/selftests/tlssim/soak_flow" ||
+	{ tap_fail "build soak_flow"; tap_done; exit 1; }
+SOAK=$(cd "$O" && pwd)/selftests/tlssim/soak_flow
 provider_load ktls || { tap_fail "load ktls.ko"; tap_done; exit 1; }
 modprobe gf128mul 2>/dev/null
 insmod "$TLSSIM_KO" || { tap_fail "load tlssim.ko with ktls.ko"; tap_done; exit 1; }

@@ -34,14 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
-#ifndef TCP_ULP
-#define TCP_ULP 31
-#endif
+#include "ktls_setup.h"
+
 
 #define MAX_FLOWS	64
 #define REC_HS		22
@@ -49,18 +45,10 @@
 #define KEYUPDATE	24
 #define CHUNK		(64 << 10)
 
-static const struct cipher {
-	uint16_t type;
-	int iv, key, salt, size;
-} ciphers[] = {
-	{ TLS_CIPHER_AES_GCM_128, 8, 16, 4,
-	  sizeof(struct tls12_crypto_info_aes_gcm_128) },
-	{ TLS_CIPHER_AES_GCM_256, 8, 32, 4,
-	  sizeof(struct tls12_crypto_info_aes_gcm_256) },
-	{ TLS_CIPHER_CHACHA20_POLY1305, 12, 32, 0,
-	  sizeof(struct tls12_crypto_info_chacha20_poly1305) },
-	{ TLS_CIPHER_AES_CCM_128, 8, 16, 4,
-	  sizeof(struct tls12_crypto_info_aes_ccm_128) },
+/* flow i uses cipher i/2 mod 4 */
+static const uint16_t ciphers[] = {
+	TLS_CIPHER_AES_GCM_128, TLS_CIPHER_AES_GCM_256,
+	TLS_CIPHER_CHACHA20_POLY1305, TLS_CIPHER_AES_CCM_128,
 };
 
 static int nflows = 8, is_server;
@@ -70,8 +58,7 @@ static atomic_int failures;
 
 struct flow {
 	int id, fd;
-	uint16_t version;
-	const struct cipher *c;
+	uint16_t version, cipher;
 	pthread_t tx, rx;
 };
 
@@ -109,17 +96,13 @@ static double now(void)
 /* Install key generation @gen of direction @dir on @f for @optname. */
 static int set_key(const struct flow *f, int optname, int dir, int gen)
 {
-	uint8_t buf[128] = {};
-	struct tls_crypto_info *ci = (void *)buf;
-	int i, n = f->c->iv + f->c->key + f->c->salt;
+	uint8_t k[32 + 12 + 4];
+	unsigned int i;
 
-	ci->version = f->version;
-	ci->cipher_type = f->c->type;
-	for (i = 0; i < n; i++)
-		buf[sizeof(*ci) + i] = (uint8_t)mix(f->id * 1000 + dir * 100 +
-						   gen * 7 + i);
-	/* rec_seq 0 */
-	return setsockopt(f->fd, SOL_TLS, optname, buf, f->c->size);
+	for (i = 0; i < sizeof(k); i++)
+		k[i] = (uint8_t)mix(f->id * 1000 + dir * 100 + gen * 7 + i);
+	return ktls_set_key(f->fd, optname, f->version, f->cipher, k, k + 32,
+			    k + 44, NULL);
 }
 
 static ssize_t send_typed(int fd, uint8_t type, const void *buf, size_t len)
@@ -249,7 +232,7 @@ static int flow_start(struct flow *f)
 	int one = 1;
 
 	f->version = f->id % 2 ? TLS_1_3_VERSION : TLS_1_2_VERSION;
-	f->c = &ciphers[(f->id / 2) % 4];
+	f->cipher = ciphers[(f->id / 2) % 4];
 	setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	/* a flow stalled for a minute is a failure, not a hang */
 	setsockopt(f->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

@@ -4,7 +4,7 @@
 # XDP program on the receiving end (tsb) sees the frames exactly as they
 # were on the wire, before the device's RX TLS engine, and counts frames,
 # TCP payload bytes and frames containing the marker that the sender's
-# payload carries every 64 bytes (tls_tool -M; xdp_capture.bpf.c).
+# payload carries every 64 bytes (tls_tool -M; bpf/test/xdp_capture.bpf.c).
 #  - control: the same payload over plain TCP must show the marker in
 #    (nearly) every data frame, so the check can fail;
 #  - TX device offload on the sender (tsa), AES-GCM-128/256, IPv4/IPv6:
@@ -17,8 +17,8 @@ cd "$(dirname "$0")/../.." || exit 1
 
 BYTES=${TLSSIM_CAPTURE_BYTES:-4194304}
 PORT=5020
-SRC=selftests/tlssim/xdp_capture.bpf.c
-OBJ=$RUNDIR/xdp_capture.o
+# built by bpf/Makefile; the program counts TCP port 5020 (its CAP_PORT)
+OBJ=${O:-$PWD/build}/bpf/test/xdp_capture.o
 
 # cap_map: id of the counter map of the attached program
 cap_map() {
@@ -73,9 +73,7 @@ cap_run() {
 
 tls_modules || { tap_fail "load tls, gf128mul, tlssim"; tap_done; exit 1; }
 tls_tool_path || { tap_fail "build tls_tool"; tap_done; exit 1; }
-# -g: the map is BTF-defined, and iproute2's libbpf needs the BTF
-tap_check "build the XDP capture program" clang -O2 -g -target bpf \
-	-I/usr/include/x86_64-linux-gnu -DCAP_PORT=$PORT -c $SRC -o "$OBJ" ||
+tap_check "build the XDP capture program" make -s -C bpf O="${O:-$PWD/build}" "$OBJ" ||
 	{ tap_done; exit 1; }
 tls_pair || { tap_fail "create tlssim pair in two namespaces"; tap_done; exit 1; }
 tap_check "attach the capture natively (xdpdrv) on tsb" \

@@ -27,7 +27,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/evp.h>
@@ -40,9 +40,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
+#include "ktls_setup.h"
+#include "log.h"
 
 enum mode { M_OFF, M_KTLS, M_RAW, M_PLAIN };
 
@@ -62,12 +61,6 @@ static unsigned long long seed = 1;
 static int marker;
 static int write_pause_ms;
 static int sock_fd;
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
 
 static void keys_for(int c2s, struct dirkeys *k)
 {
@@ -109,31 +102,12 @@ static void fill(uint64_t s, unsigned long long off, unsigned char *buf, size_t 
 
 static void set_ktls(int fd, int tx, const struct dirkeys *k)
 {
-	int opt = tx ? TLS_TX : TLS_RX;
+	int cipher = keybits == 128 ? TLS_CIPHER_AES_GCM_128 :
+				      TLS_CIPHER_AES_GCM_256;
 
-	if (keybits == 128) {
-		struct tls12_crypto_info_aes_gcm_128 ci = {};
-
-		ci.info.version = TLS_1_2_VERSION;
-		ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
-		memcpy(ci.key, k->key, sizeof(ci.key));
-		memcpy(ci.salt, k->salt, sizeof(ci.salt));
-		memcpy(ci.iv, k->iv, sizeof(ci.iv));
-		memcpy(ci.rec_seq, k->rec_seq, sizeof(ci.rec_seq));
-		if (setsockopt(fd, SOL_TLS, opt, &ci, sizeof(ci)))
-			die("setsockopt TLS");
-	} else {
-		struct tls12_crypto_info_aes_gcm_256 ci = {};
-
-		ci.info.version = TLS_1_2_VERSION;
-		ci.info.cipher_type = TLS_CIPHER_AES_GCM_256;
-		memcpy(ci.key, k->key, sizeof(ci.key));
-		memcpy(ci.salt, k->salt, sizeof(ci.salt));
-		memcpy(ci.iv, k->iv, sizeof(ci.iv));
-		memcpy(ci.rec_seq, k->rec_seq, sizeof(ci.rec_seq));
-		if (setsockopt(fd, SOL_TLS, opt, &ci, sizeof(ci)))
-			die("setsockopt TLS");
-	}
+	if (ktls_set_key(fd, tx ? TLS_TX : TLS_RX, TLS_1_2_VERSION, cipher,
+			 k->key, k->iv, k->salt, k->rec_seq))
+		die_errno("setsockopt TLS");
 }
 
 static void write_all(int fd, const unsigned char *p, size_t len)
@@ -144,7 +118,7 @@ static void write_all(int fd, const unsigned char *p, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			die("write");
+			die_errno("write");
 		}
 		p += n;
 		len -= n;
@@ -161,7 +135,7 @@ static int read_full(int fd, unsigned char *p, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die("read");
+			die_errno("read");
 		if (n == 0)
 			return got ? -1 : 0;
 		got += n;
@@ -204,11 +178,11 @@ static int gcm(int enc, const struct dirkeys *k, uint64_t sn, const unsigned cha
 	memcpy(nonce + 4, eiv, 8);
 	(void)sn;
 	if (!ctx || !EVP_CipherInit_ex(ctx, cipher(), NULL, k->key, nonce, enc))
-		die("EVP init");
+		die_errno("EVP init");
 	if (!EVP_CipherUpdate(ctx, NULL, &out, aad, 13))
-		die("EVP aad");
+		die_errno("EVP aad");
 	if (len && !EVP_CipherUpdate(ctx, buf, &out, buf, len))
-		die("EVP update");
+		die_errno("EVP update");
 	if (!enc)
 		EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, tag);
 	ok = EVP_CipherFinal_ex(ctx, buf + len, &out);
@@ -268,7 +242,7 @@ static void *sender(void *arg)
 			usleep(write_pause_ms * 1000);
 	}
 	if (shutdown(sock_fd, SHUT_WR))
-		die("shutdown");
+		die_errno("shutdown");
 	return NULL;
 }
 
@@ -393,6 +367,7 @@ int main(int argc, char **argv)
 	socklen_t sl;
 	pthread_t th;
 
+	log_set_name("tls_tool", LOG_PROG);
 	tx.mode = M_KTLS;
 	rx.mode = M_KTLS;
 	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:Mw:")) != -1) {
@@ -434,25 +409,25 @@ int main(int argc, char **argv)
 	}
 	sock_fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
 	if (sock_fd < 0)
-		die("socket");
+		die_errno("socket");
 	if (laddr) {
 		int lfd = sock_fd;
 
 		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(lfd, (void *)&ss, sl) || listen(lfd, 1))
-			die("bind/listen");
+			die_errno("bind/listen");
 		printf("tls_tool: listening\n");
 		fflush(stdout);
 		sock_fd = accept(lfd, NULL, NULL);
 		if (sock_fd < 0)
-			die("accept");
+			die_errno("accept");
 		close(lfd);
 	} else {
 		int i;
 
 		for (i = 0; connect(sock_fd, (void *)&ss, sl); i++) {
 			if (i > 100)
-				die("connect");
+				die_errno("connect");
 			usleep(100000);
 		}
 	}
@@ -463,8 +438,8 @@ int main(int argc, char **argv)
 	tx.seed = seed * 2 + !!caddr;
 	rx.seed = seed * 2 + !caddr;
 	if (tx.mode == M_KTLS || rx.mode == M_KTLS)
-		if (setsockopt(sock_fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")))
-			die("TCP_ULP");
+		if (ktls_ulp(sock_fd))
+			die_errno("TCP_ULP");
 	if (tx.mode == M_KTLS)
 		set_ktls(sock_fd, 1, &tx.k);
 	if (rx.mode == M_KTLS)
@@ -472,7 +447,7 @@ int main(int argc, char **argv)
 
 	if (tx.mode != M_OFF)
 		if (pthread_create(&th, NULL, sender, &tx))
-			die("pthread_create");
+			die_errno("pthread_create");
 	if (rx.mode != M_OFF)
 		receiver(&rx);
 	/*
@@ -483,7 +458,7 @@ int main(int argc, char **argv)
 	if (tx.mode != M_OFF)
 		pthread_join(th, NULL);
 	else if (shutdown(sock_fd, SHUT_WR))
-		die("shutdown");
+		die_errno("shutdown");
 	printf("tls_tool: sent %llu received %llu\n", tx.done, rx.done);
 	if (rx.err || (rx.mode != M_OFF && rx.done != nbytes) ||
 	    (tx.mode != M_OFF && tx.done != nbytes))

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-KVER=${KVER:-$("$top/scripts/kver.sh")}
+KVER=${KVER:-$("$top/selftests/vm/kver.sh")}
 O=${O:-$top/build}
 kdir=$O/kernel/$KVER
 out=$O/vm/initramfs-$KVER.cpio.gz

@@ -10,7 +10,7 @@ cd "$top" || exit 1
 . selftests/lib/tap.sh
 vm=selftests/vm/vm-run
 O=${O:-$top/build}
-KVER=${KVER:-$(scripts/kver.sh)}
+KVER=${KVER:-$(selftests/vm/kver.sh)}
 KDIR=${KDIR:-/lib/modules/$KVER/build}
 export VM_QUIET=1
 

@@ -4,7 +4,7 @@
  *
  * One invocation measures one figure (bulk transfer, request/response,
  * connection setup, idle-flow memory or raw AF_ALG AEAD) for one provider
- * and prints a single JSON object on stdout. The driver (bench/run.sh)
+ * and prints a single JSON object on stdout. The driver (userspace/bench/run.sh)
  * decides which module provides the "tls" ULP; to this tool the kernel
  * providers are all "kernel".
  */
@@ -15,6 +15,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <openssl/evp.h>
+
+#include "ktls_setup.h"
+#include "log.h"
+#include "net.h"
 
 typedef uint8_t u8;
 typedef uint64_t u64;
@@ -66,7 +70,6 @@ struct opts {
 /* keys.c / record.c */
 void bench_keys(int dir, const struct tlscfg *cfg, struct dirkey *k);
 int ktls_install(int fd, const struct tlscfg *cfg, int dir_tx, int keydir);
-int ktls_attach(int fd);
 size_t rec_overhead(const struct tlscfg *cfg);
 int rc_init(struct rcrypt *rc, const struct tlscfg *cfg, int keydir, int enc);
 void rc_free(struct rcrypt *rc);
@@ -100,16 +103,15 @@ int rs_init(struct rstream *rs, const struct tlscfg *cfg, int keydir,
 int rs_feed(struct rstream *rs, int fd, ssize_t *got);
 void rs_free(struct rstream *rs);
 
-/* net.c */
-int tcp_listen(const char *addr, int *port);
-int tcp_connect(const char *addr, int port);
-int tcp_pair(const char *addr, int lfd, int port, int *cfd, int *sfd);
+/* net.c; TCP setup (tcp_listen, tcp_connect, tcp_pair) is in lib/net.h */
 int read_full(int fd, void *buf, size_t len);
 int write_full(int fd, const void *buf, size_t len);
 void close_rst(int fd);
 double now(void);
 double cpu_self(void);
 void raise_nofile(size_t n);
+/* pipe(go), pipe(res), fork(): the child measures, told by go, answers on res */
+pid_t fork_measured(int go[2], int res[2]);
 
 /* tests */
 int run_bulk(const struct opts *o);
@@ -120,8 +122,7 @@ int run_memcheck(void);
 int run_aead(const struct opts *o);
 int run_crypto_info(void);
 
-/* output */
-void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* output; die() is lib/log.h's */
 void json_head(const struct opts *o);
 const char *prov_name(enum provider p);
 

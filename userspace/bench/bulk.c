@@ -337,17 +337,13 @@ int run_bulk(const struct opts *o)
 		die("loopback connection: %s", strerror(errno));
 	close(lfd);
 	if (o->prov == PROV_KERNEL) {
-		if (!rx && (ktls_attach(cfd) || ktls_install(cfd, &o->cfg, 1, 0)))
+		if (!rx && (ktls_ulp(cfd) || ktls_install(cfd, &o->cfg, 1, 0)))
 			die("sender TLS_TX: %s", strerror(errno));
 		if ((rx || txrx) &&
-		    (ktls_attach(sfd) || ktls_install(sfd, &o->cfg, 0, 0)))
+		    (ktls_ulp(sfd) || ktls_install(sfd, &o->cfg, 0, 0)))
 			die("receiver TLS_RX: %s", strerror(errno));
 	}
-	if (pipe(go) || pipe(res))
-		die("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
+	pid = fork_measured(go, res);
 	if (!pid) {
 		close(sfd);
 		sender_child(o, sk, cfd, &s, go[0], res[1]);

@@ -24,19 +24,6 @@
 
 static struct opts g_opts;
 
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "ktls_bench: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(1);
-}
-
 const char *prov_name(enum provider p)
 {
 	return p == PROV_TCP ? "tcp" : p == PROV_OSSL ? "ossl" : "kernel";
@@ -69,6 +56,7 @@ int main(int argc, char **argv)
 	struct opts *o = &g_opts;
 	int i;
 
+	log_set_name("ktls_bench", LOG_PROG);
 	if (argc < 2)
 		die("usage: ktls_bench bulk|rr|setup|mem|memcheck|aead|crypto [opts]");
 	o->test = argv[1];

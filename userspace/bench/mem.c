@@ -139,7 +139,7 @@ int run_mem(const struct opts *o)
 	for (i = 0; i < 2 * n && o->prov == PROV_KERNEL; i++) {
 		int client = !(i & 1);
 
-		if (ktls_attach(fds[i]) ||
+		if (ktls_ulp(fds[i]) ||
 		    ktls_install(fds[i], &o->cfg, 1, !client) ||
 		    ktls_install(fds[i], &o->cfg, 0, client))
 			die("key install on socket %zu: %s", i,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Loopback TCP helpers, clocks and CPU accounting. */
+/* Full reads and writes, RST close, clocks and CPU accounting. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -10,66 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "bench.h"
-
-static void sa_fill(struct sockaddr_in *sa, const char *addr, int port)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons(port);
-	inet_pton(AF_INET, addr, &sa->sin_addr);
-}
-
-/* Listen on an ephemeral port of addr; the port is returned in *port. */
-int tcp_listen(const char *addr, int *port)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd, one = 1;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sa_fill(&sa, addr, 0);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    listen(fd, 4096) ||
-	    getsockname(fd, (struct sockaddr *)&sa, &sl)) {
-		close(fd);
-		return -1;
-	}
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
-int tcp_connect(const char *addr, int port)
-{
-	struct sockaddr_in sa;
-	int fd;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	sa_fill(&sa, addr, port);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* One established connection: *cfd is the client end, *sfd the server's. */
-int tcp_pair(const char *addr, int lfd, int port, int *cfd, int *sfd)
-{
-	*cfd = tcp_connect(addr, port);
-	if (*cfd < 0)
-		return -1;
-	*sfd = accept(lfd, NULL, NULL);
-	if (*sfd < 0) {
-		close(*cfd);
-		return -1;
-	}
-	return 0;
-}
 
 int read_full(int fd, void *buf, size_t len)
 {
@@ -146,4 +86,16 @@ void raise_nofile(size_t n)
 		rl.rlim_max = n;
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		die("cannot raise RLIMIT_NOFILE to %zu: %s", n, strerror(errno));
+}
+
+pid_t fork_measured(int go[2], int res[2])
+{
+	pid_t pid;
+
+	if (pipe(go) || pipe(res))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	return pid;
 }

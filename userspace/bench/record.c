@@ -15,12 +15,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <linux/tls.h>
+#include <linux/ktls.h>
 #include "bench.h"
-
-#ifndef SOL_TLS
-#define SOL_TLS 282
-#endif
 
 const char *cipher_name(enum cipher c)
 {
@@ -38,36 +34,22 @@ void bench_keys(int dir, const struct tlscfg *cfg, struct dirkey *k)
 		k->iv[i] = (u8)(0xa5 ^ (dir * 0x3c) ^ (13 * i));
 }
 
-int ktls_attach(int fd)
-{
-	return setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls"));
-}
-
 /* Install one direction; the sequence number starts at 0. */
 int ktls_install(int fd, const struct tlscfg *cfg, int dir_tx, int keydir)
 {
-	struct tls12_crypto_info_aes_gcm_128 gcm;
-	struct tls12_crypto_info_chacha20_poly1305 cc;
+	int type = cfg->cipher == CIPH_AES128GCM ? TLS_CIPHER_AES_GCM_128 :
+						   TLS_CIPHER_CHACHA20_POLY1305;
+	const struct ktls_cipher *c = ktls_cipher(type);
 	struct dirkey k;
-	int opt = dir_tx ? TLS_TX : TLS_RX;
-	uint16_t ver = cfg->ver == 13 ? TLS_1_3_VERSION : TLS_1_2_VERSION;
+	int ret;
 
 	bench_keys(keydir, cfg, &k);
-	if (cfg->cipher == CIPH_AES128GCM) {
-		memset(&gcm, 0, sizeof(gcm));
-		gcm.info.version = ver;
-		gcm.info.cipher_type = TLS_CIPHER_AES_GCM_128;
-		memcpy(gcm.salt, k.iv, 4);
-		memcpy(gcm.iv, k.iv + 4, 8);
-		memcpy(gcm.key, k.key, 16);
-		return setsockopt(fd, SOL_TLS, opt, &gcm, sizeof(gcm));
-	}
-	memset(&cc, 0, sizeof(cc));
-	cc.info.version = ver;
-	cc.info.cipher_type = TLS_CIPHER_CHACHA20_POLY1305;
-	memcpy(cc.iv, k.iv, 12);
-	memcpy(cc.key, k.key, 32);
-	return setsockopt(fd, SOL_TLS, opt, &cc, sizeof(cc));
+	/* k.iv is salt || iv for AES-GCM, the whole iv for ChaCha20 */
+	ret = ktls_set_key(fd, dir_tx ? TLS_TX : TLS_RX,
+			   cfg->ver == 13 ? TLS_1_3_VERSION : TLS_1_2_VERSION,
+			   type, k.key, k.iv + c->salt, k.iv, NULL);
+	memset(&k, 0, sizeof(k));
+	return ret;
 }
 
 static size_t explicit_len(const struct tlscfg *cfg)

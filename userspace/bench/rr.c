@@ -41,7 +41,7 @@ static int rr_init(struct rr_end *e, const struct opts *o, int fd, int client)
 		return rc_init(&e->tx, &o->cfg, !client, 1) ?:
 		       rc_init(&e->rx, &o->cfg, client, 0);
 	if (o->prov == PROV_KERNEL &&
-	    (ktls_attach(fd) || ktls_install(fd, &o->cfg, 1, !client) ||
+	    (ktls_ulp(fd) || ktls_install(fd, &o->cfg, 1, !client) ||
 	     ktls_install(fd, &o->cfg, 0, client)))
 		return -errno;
 	return 0;
@@ -146,11 +146,7 @@ int run_rr(const struct opts *o)
 	close(lfd);
 	if (o->prov != PROV_TCP)
 		rc_warm(&o->cfg);
-	if (pipe(go) || pipe(res))
-		die("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
+	pid = fork_measured(go, res);
 	if (!pid) {
 		close(sfd);
 		rr_client(o, cfd, go[0], res[1]);

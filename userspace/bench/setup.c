@@ -27,7 +27,7 @@ static int keys_up(const struct opts *o, int fd, int client,
 		   struct conn_keys *k)
 {
 	if (o->prov == PROV_KERNEL)
-		return ktls_attach(fd) || ktls_install(fd, &o->cfg, 1, !client) ||
+		return ktls_ulp(fd) || ktls_install(fd, &o->cfg, 1, !client) ||
 		       ktls_install(fd, &o->cfg, 0, client) ? -errno : 0;
 	if (o->prov == PROV_OSSL)
 		return rc_init(&k->tx, &o->cfg, !client, 1) ?:
@@ -139,11 +139,7 @@ int run_setup(const struct opts *o)
 		die("listen: %s", strerror(errno));
 	if (o->prov != PROV_TCP)
 		rc_warm(&o->cfg);
-	if (pipe(go) || pipe(res))
-		die("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
+	pid = fork_measured(go, res);
 	if (!pid)
 		setup_client(o, port, go[0], res[1]);
 	c0 = cpu_self();

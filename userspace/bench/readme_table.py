@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Markdown tables of a bench run for the README (tls.ko / ktls.ko and the
 median over rounds of their per-round ratio), from build/bench/latest.json:
-    python3 bench/readme_table.py [build/bench/latest.json]"""
+    python3 userspace/bench/readme_table.py [build/bench/latest.json]"""
 import json
 import statistics as st
 import sys

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Summarise bench/ab.sh lines: per figure, each provider's median MB/s
+"""Summarise userspace/bench/ab.sh lines: per figure, each provider's median MB/s
 [CPU s per GiB] and each ktls build's median per-round ratio to tls.ko."""
 import collections
 import statistics as st

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # make lint as a suite: checkpatch and sparse must stay clean on our kernel
 # code, and every module must build with W=1 without a warning.
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-# shellcheck source=lib/tap.sh
+# shellcheck source=../lib/tap.sh
 . selftests/lib/tap.sh
-tap_check "checkpatch --strict and sparse report nothing" scripts/lint.sh
+tap_check "checkpatch --strict and sparse report nothing" selftests/lint/lint.sh
 for d in kmod drivers/*/; do
 	d=${d%/}
 	[ -f "$d/Kbuild" ] || continue

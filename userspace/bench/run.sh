@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # kTLS benchmark driver, run inside a guest (make bench, or directly:
-#   selftests/vm/vm-run --name bench --timeout 2400 --mem 4096 -- bench/run.sh
+#   selftests/vm/vm-run --name bench --timeout 2400 --mem 4096 -- userspace/bench/run.sh
 # with QUICK=1 in the environment for the short run).
 #
 # One boot, alternating providers: per round the kernel's tls.ko is loaded,
@@ -9,7 +9,7 @@
 # TCP, userspace OpenSSL and the AF_ALG AEAD bound are measured in the same
 # boot. Every measurement is one ktls_bench run appending one JSON line to
 # $BENCH_OUT/raw-<stamp>.jsonl; a failed one is recorded as n/a with its
-# reason and the run goes on. bench/report.py then prints the table and the
+# reason and the run goes on. userspace/bench/report.py then prints the table and the
 # summary line and writes $BENCH_OUT/bench-<stamp>.json (+ latest.json).
 #
 # Environment: QUICK=1, BENCH_OUT (default build/bench), BENCH_ROUNDS,
@@ -18,7 +18,7 @@
 # (the ktls.ko to measure; default: a copy of kmod/ktls.ko taken at start).
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 # shellcheck source=../selftests/lib/provider.sh
 . selftests/lib/provider.sh
@@ -224,7 +224,7 @@ plan() {
 	printf '],"flows":[%s]}' "$(echo $FLOWS | tr ' ' ',')"
 }
 meta plan "$(plan)"
-meta device "n/a: tlssim device mode not wired into the benchmark yet (hook: bench/device.sh)"
+meta device "n/a: tlssim device mode not wired into the benchmark yet (hook: userspace/bench/device.sh)"
 
 drop_provider
 done_rounds=0
@@ -252,10 +252,10 @@ for r in $(seq 1 "$ROUNDS"); do
 	if [ "$r" -le "$OSSL_ROUNDS" ]; then
 		tls_figures ossl "$r" ossl
 	fi
-	# Optional device mode on a tlssim pair: bench/device.sh, when it
+	# Optional device mode on a tlssim pair: userspace/bench/device.sh, when it
 	# exists, sets it up and runs figures with label "device".
-	if [ -x bench/device.sh ]; then
-		BENCH_BIN=$BIN BENCH_RAW=$RAW bench/device.sh "$r" || true
+	if [ -x userspace/bench/device.sh ]; then
+		BENCH_BIN=$BIN BENCH_RAW=$RAW userspace/bench/device.sh "$r" || true
 	fi
 	done_rounds=$r
 	[ "$r" = 2 ] && el2=$((EPOCHSECONDS - r_start))
@@ -263,4 +263,4 @@ done
 meta rounds_done "$done_rounds"
 meta elapsed_s "$((EPOCHSECONDS - t_start))"
 
-python3 bench/report.py --raw "$RAW" --out "$OUT" --stamp "$stamp"
+python3 userspace/bench/report.py --raw "$RAW" --out "$OUT" --stamp "$stamp"

@@ -3,9 +3,9 @@
 # checkpatch (from the linux-source-6.1 package) and sparse over our kernel
 # code. Exit status non-zero on any error or warning.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
-KVER=${KVER:-$(scripts/kver.sh)}
+KVER=${KVER:-$(selftests/vm/kver.sh)}
 KDIR=${KDIR:-/lib/modules/$KVER/build}
 O=${O:-$top/build}
 lint=$O/lint

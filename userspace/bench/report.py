@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn the raw JSON lines of bench/run.sh into a table, a JSON summary and
+"""Turn the raw JSON lines of userspace/bench/run.sh into a table, a JSON summary and
 the one-line ratio summary (always the last line printed).
 
   report.py --raw RAW.jsonl --out DIR --stamp STAMP   report + JSON files
@@ -392,7 +392,7 @@ def report(args):
     txt = os.path.join(args.out, "bench-%s.txt" % args.stamp)
     lines += ["", "JSON: %s" % path,
               "reproduce: make bench%s   (or: selftests/vm/vm-run --name "
-              "bench --timeout 2400 --mem 4096 -- %sbench/run.sh)" % (
+              "bench --timeout 2400 --mem 4096 -- %suserspace/bench/run.sh)" % (
                   " QUICK=1" if meta.get("quick") == "1" else "",
                   "env QUICK=1 " if meta.get("quick") == "1" else ""),
               line]

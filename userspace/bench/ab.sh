@@ -3,7 +3,7 @@
 # A/B of ktls.ko builds against tls.ko in one guest boot, for deciding a
 # design change on a few figures (make bench is the full matrix):
 #   make bench-ab AB="build/ktls-old.ko kmod/ktls.ko" [AB_FIGS=...]
-# or inside a guest: bench/ab.sh build/ktls-old.ko kmod/ktls.ko
+# or inside a guest: userspace/bench/ab.sh build/ktls-old.ko kmod/ktls.ko
 # Keep copies of the builds to compare (cp kmod/ktls.ko build/ktls-x.ko):
 # each argument is loaded in turn, after tls.ko, AB_ROUNDS times.
 #
@@ -11,9 +11,9 @@
 # takes them), AB_ROUNDS (5), AB_SECS (0.5 per figure). Prints one line per
 # measurement ("R round label figure MB/s cpu_s_per_GiB"), then per figure
 # the median MB/s of each provider and each build's median ratio to tls.ko
-# over the rounds [min-max] (bench/ab_report.py).
+# over the rounds [min-max] (userspace/bench/ab_report.py).
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 . selftests/lib/provider.sh
 
@@ -22,7 +22,7 @@ ROUNDS=${AB_ROUNDS:-5}
 SECS=${AB_SECS:-0.5}
 FIGS=${AB_FIGS:-"tx 13 aes128gcm 16384;tx 12 chacha20poly1305 1024;rx 12 aes128gcm 1024;sendfile 12 aes128gcm 1024"}
 CACHE=/tmp/ktls-ab
-[ $# -gt 0 ] || { echo "usage: bench/ab.sh ktls.ko [ktls.ko ...]" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: userspace/bench/ab.sh ktls.ko [ktls.ko ...]" >&2; exit 2; }
 for ko in "$@"; do
 	[ -r "$ko" ] || { echo "ab: $ko: not readable" >&2; exit 2; }
 done
@@ -56,4 +56,4 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 provider_unload
-python3 bench/ab_report.py "$raw"
+python3 userspace/bench/ab_report.py "$raw"

@@ -3,7 +3,7 @@
 # Where the CPU goes in one bulk figure, per provider, inside a guest:
 #   make bench-profile [PROFILE="rx 12 aes128gcm 16384"]
 # or directly:
-#   selftests/vm/vm-run --name profile --mem 4096 -- bench/profile.sh rx 12 aes128gcm 16384
+#   selftests/vm/vm-run --name profile --mem 4096 -- userspace/bench/profile.sh rx 12 aes128gcm 16384
 # For each of tls.ko and ktls.ko: run the figure for PROFILE_SECS under
 # `perf record -e cpu-clock -a -g` (cpu-clock: the emulated CPU has no
 # PMU), then print the top kernel and user symbols by self time. Output
@@ -11,7 +11,7 @@
 # PROFILE_G= (empty) records without call graphs: less perf overhead in the
 # guest, so the split between symbols is closer to an unprofiled run.
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 . selftests/lib/provider.sh
 
