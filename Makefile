@@ -87,9 +87,10 @@ fuzz: all kernel
 
 # Soak over tlssim (selftests/tlssim/soak.sh); make check runs 3 minutes
 MINUTES ?= 30
+FLOWS ?= 16
 soak: all kernel
 	selftests/vm/vm-run --name soak --timeout $$(( $(MINUTES) * 60 + 900 )) --mem 3072 \
-		-- env SOAK_MINUTES=$(MINUTES) selftests/tlssim/soak.sh
+		-- env SOAK_MINUTES=$(MINUTES) SOAK_FLOWS=$(FLOWS) selftests/tlssim/soak.sh
 
 vm-shell: kernel
 	selftests/vm/vm-run --shell

@@ -806,10 +806,7 @@ static void t_empty_signal(const struct var *v)
 	free(fl.buf);
 }
 
-struct tcase {
-	const char *name;
-	void (*fn)(const struct var *v);
-};
+#include "cases.h"
 
 static const struct tcase cases[] = {
 	{ "readers", t_readers },
@@ -822,60 +819,9 @@ static const struct tcase cases[] = {
 	{ "splice_eof", t_splice_eof }, { "empty_signal", t_empty_signal },
 };
 
-static int run_one(const struct tcase *tc, const struct var *v)
-{
-	int status, rc;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (!pid) {
-		case_name = tc->name;
-		alarm(CASE_TIMEOUT);
-		tc->fn(v);
-		exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		rc = 1;
-	else if (WIFEXITED(status))
-		rc = WEXITSTATUS(status);
-	else
-		rc = 128 + WTERMSIG(status);
-	printf("RESULT %s.%s %d\n", tc->name, v->name, rc);
-	fflush(stdout);
-	return rc;
-}
 
 int main(int argc, char **argv)
 {
-	const char *vname = argc > 2 ? argv[2] : "all";
-	unsigned int i, j;
-	int worst = -1, rc;
-
-	signal(SIGPIPE, SIG_IGN);
-	if (argc < 2 || !strcmp(argv[1], "list")) {
-		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			printf("%s\n", cases[i].name);
-		return 0;
-	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (strcmp(cases[i].name, argv[1]))
-			continue;
-		for (j = 0; j < sizeof(vars) / sizeof(vars[0]); j++) {
-			if (strcmp(vname, "all") && strcmp(vars[j].name, vname))
-				continue;
-			rc = run_one(&cases[i], &vars[j]);
-			if (rc != SKIP_RC && rc > worst)
-				worst = rc;
-			if (rc == SKIP_RC && worst < 0)
-				worst = SKIP_RC;
-		}
-		if (worst == -1) {
-			fprintf(stderr, "unknown variant %s\n", vname);
-			return 2;
-		}
-		return worst;
-	}
-	fprintf(stderr, "unknown case %s\n", argv[1]);
-	return 2;
+	return cases_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]),
+			  CASE_TIMEOUT);
 }

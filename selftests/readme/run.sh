@@ -43,7 +43,10 @@ ip link add sim0 type tlssim && ip link add sim1 link sim0 type tlssim|guest|
 IP_LIB_DIR=build/iproute2 ip link add sim2 type tlssim peer name sim3|guest|
 ethtool -K sim0 tls-hw-tx-offload on tls-hw-rx-offload on|guest|
 ethtool -S sim0 | grep tls_|guest|
-ls /sys/kernel/debug/tlssim/$(ethtool -i sim0 | sed -n '"'s/^bus-info: tlssim://p'"')/|guest|'
+ls /sys/kernel/debug/tlssim/$(ethtool -i sim0 | sed -n '"'s/^bus-info: tlssim://p'"')/|guest|
+make check T='"'ktls-hostile,ktls-fuzz,tlssim-soak'"'|cheap|
+make fuzz SECONDS=3600 SEED=7|cheap|
+make soak MINUTES=30|cheap|'
 
 declare -A HOW WHY
 while IFS= read -r row; do
@@ -112,6 +115,18 @@ cheap() {
 		all=$("$O/conformance/tls_conformance" -l | wc -l)
 		echo "F selects $n of $all cases"
 		[ "$n" -gt 0 ] && [ "$n" -lt "$all" ]
+		;;
+	"make check T='ktls-hostile,ktls-fuzz,tlssim-soak'")
+		sel=$(T=ktls-hostile,ktls-fuzz,tlssim-soak selftests/run-suites --list | tr '\n' ' ')
+		[ "$sel" = "ktls-hostile ktls-fuzz tlssim-soak " ] || { echo "T selects: $sel"; return 1; }
+		;;
+	"make fuzz SECONDS=3600 SEED=7")
+		# the same target and seed, time-boxed to 20 s
+		make fuzz SECONDS=20 SEED=7 O="$O"
+		;;
+	"make soak MINUTES=30")
+		# the same target for one minute, with four flows
+		make soak MINUTES=1 FLOWS=4 O="$O"
 		;;
 	*)
 		echo "no cheap form for: $1"
