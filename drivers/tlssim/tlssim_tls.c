@@ -21,7 +21,6 @@
  * which the RCU callback restores before giving an object back.
  */
 #include <linux/ethtool.h>
-#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -111,11 +110,6 @@ void tlssim_tls_module_exit(void)
 	kmem_cache_destroy(tlssim_ctx_cache);
 }
 
-struct tlssim_tls *tlssim_tls_of(struct tlssim_dev *sd)
-{
-	return sd->tls;
-}
-
 static struct tlssim_tls *tls_of_netdev(struct net_device *netdev)
 {
 	return tlssim_tls_of(netdev_priv(netdev));
@@ -130,7 +124,7 @@ static void addr_from_v4(struct in6_addr *a, __be32 v4)
  * The flow as it appears in packet headers: for TX, packets carry the
  * socket's own address as source; for RX, the peer's.
  */
-void tlssim_flow_from_sk(struct sock *sk, bool rx, struct tlssim_flow *f)
+static void flow_from_sk(struct sock *sk, bool rx, struct tlssim_flow *f)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct in6_addr local, remote;
@@ -157,13 +151,6 @@ void tlssim_flow_from_sk(struct sock *sk, bool rx, struct tlssim_flow *f)
 		f->sport = inet->inet_sport;
 		f->dport = inet->inet_dport;
 	}
-}
-
-u32 tlssim_flow_hash(const struct tlssim_flow *f)
-{
-	u32 h = jhash2((const u32 *)&f->saddr, 8, f->family);
-
-	return jhash_2words((__force u32)f->sport, (__force u32)f->dport, h);
 }
 
 static int cap_bit(u16 version, u16 cipher)
@@ -244,7 +231,7 @@ static int tlssim_tls_dev_add(struct net_device *netdev, struct sock *sk,
 	c->sk = sk;
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->list);
-	tlssim_flow_from_sk(sk, rx, &c->flow);
+	flow_from_sk(sk, rx, &c->flow);
 	err = ctx_set_keys(c, ci, &sn);
 	if (err)
 		goto err_free;

@@ -28,10 +28,7 @@
  * the plaintext and the wire would carry the ciphertext).
  */
 #include <linux/highmem.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
 #include <linux/skbuff.h>
-#include <linux/tcp.h>
 #include <net/tcp.h>
 #include <net/tls.h>
 #include "tlssim.h"
@@ -210,26 +207,6 @@ int tlssim_tx_resync(struct tlssim_ctx *c, u32 seq, u8 *rcd_sn)
 	return 0;
 }
 
-/* Offset of the TCP payload, or 0 when this is not a TCP segment with data. */
-static unsigned int tx_payload_offset(struct sk_buff *skb)
-{
-	unsigned int off;
-
-	if (!skb_transport_header_was_set(skb))
-		return 0;
-	if (skb->protocol == htons(ETH_P_IP)) {
-		if (ip_hdr(skb)->protocol != IPPROTO_TCP)
-			return 0;
-	} else if (skb->protocol == htons(ETH_P_IPV6)) {
-		if (ipv6_hdr(skb)->nexthdr != IPPROTO_TCP)
-			return 0;
-	} else {
-		return 0;
-	}
-	off = skb_transport_offset(skb) + tcp_hdrlen(skb);
-	return off < skb->len ? off : 0;
-}
-
 struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
 {
 	struct tlssim_tls *t = tlssim_tls_of(sd);
@@ -238,6 +215,7 @@ struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
 	struct tls_context *tctx;
 	struct sk_buff *nskb;
 	struct tlssim_ctx *c;
+	struct tlssim_pkt p;
 	unsigned int off;
 	u32 seq, len;
 
@@ -248,11 +226,13 @@ struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
 	/* a context of another device: the core's fallback handled it */
 	if (!c || c->tls != t)
 		return skb;
-	off = tx_payload_offset(skb);
-	if (!off)
+	/* skb->data is at the MAC header; the headers are in the linear part */
+	tlssim_parse(skb->data, skb_headlen(skb), skb->len, &p);
+	if (p.kind != TLSSIM_PKT_TCP || p.end <= p.payload)
 		return skb;
-	seq = ntohl(tcp_hdr(skb)->seq);
-	len = skb->len - off;
+	off = p.payload;
+	seq = p.seq;
+	len = p.end - p.payload;
 
 	nskb = skb_copy(skb, GFP_ATOMIC);
 	if (!nskb) {
