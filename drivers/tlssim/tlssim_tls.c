@@ -96,8 +96,19 @@ static void ctx_free_rcu(struct rcu_head *head)
 	ctx_free_now(container_of(head, struct tlssim_ctx, rcu));
 }
 
+/*
+ * Module load: the engine's own AES-GCM must reproduce the known answers
+ * before any device can offload a record, so a broken build never loads.
+ */
 int tlssim_tls_module_init(void)
 {
+	int err;
+
+	err = tlssim_gcm_selftest();
+	if (err) {
+		pr_err("AES-GCM known-answer test failed (%d), not loading\n", err);
+		return err;
+	}
 	tlssim_ctx_cache = kmem_cache_create("tlssim_ctx", sizeof(struct tlssim_ctx),
 					     0, 0, ctx_cache_ctor);
 	return tlssim_ctx_cache ? 0 : -ENOMEM;
@@ -358,34 +369,11 @@ static const struct tlsdev_ops tlssim_tlsdev_ops = {
 	.tls_dev_resync	= tlssim_tls_dev_resync,
 };
 
-static DEFINE_MUTEX(tlssim_kat_lock);
-static int tlssim_kat_result = 1;	/* 1: not run yet */
-
-/* The GCM known-answer test runs once, before the first device exists. */
-static int tlssim_kat_once(void)
-{
-	int ret;
-
-	mutex_lock(&tlssim_kat_lock);
-	if (tlssim_kat_result == 1) {
-		tlssim_kat_result = tlssim_gcm_selftest();
-		if (tlssim_kat_result)
-			pr_err("tlssim: AES-GCM known-answer test failed, no devices\n");
-	}
-	ret = tlssim_kat_result;
-	mutex_unlock(&tlssim_kat_lock);
-	return ret;
-}
-
 int tlssim_tls_init(struct tlssim_dev *sd)
 {
 	struct net_device *dev = sd->netdev;
 	struct tlssim_tls *t;
-	int err;
 
-	err = tlssim_kat_once();
-	if (err)
-		return err;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
@@ -416,7 +404,7 @@ void tlssim_tls_uninit(struct tlssim_dev *sd)
 	 * reported but cleaned up so that no key stays in memory.
 	 */
 	list_for_each_entry_safe(c, tmp, &t->ctxs, list) {
-		netdev_err(sd->netdev, "tlssim: TLS context left at uninit\n");
+		netdev_err(sd->netdev, "TLS context left at uninit\n");
 		list_del(&c->list);
 		if (c->dir == TLS_OFFLOAD_CTX_DIR_RX)
 			hlist_del_rcu(&c->hnode);
