@@ -15,6 +15,15 @@
  * Every frame on the wire is a private, linear copy (like a DMA into the
  * receiver's ring), so the receiver may rewrite it in place (XDP, TLS
  * decryption, fault injection) without touching the sender's socket pages.
+ *
+ * Layers: a file calls only into files below it, never back up, so there
+ * are no call circles between files:
+ *   main -> link -> netdev -> debugfs, ethtool, rx, tls engine (tls_tx,
+ *   tls, tls_debugfs)
+ *   rx -> xdp -> wire -> fault -> parse	(rx and tls_tx also use parse)
+ *   tls engine: tls -> tls_tx, tls_rx -> tls_rec -> gcm
+ * rx calls tls_rx.  Helpers shared across layers are static inline here
+ * (tlssim_priv, tlssim_flow_hash) or in tlssim_tls_priv.h.
  */
 #ifndef _TLSSIM_H
 #define _TLSSIM_H

@@ -24,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/tls.h>
@@ -177,36 +178,40 @@ static int cap_bit(u16 version, u16 cipher)
 	return -1;
 }
 
+/* Where the key material sits in the two tls12_crypto_info_aes_gcm_* */
+struct ci_layout {
+	u8 keylen;
+	u8 key;
+	u8 salt;
+	u8 iv;
+	u8 rec_seq;
+};
+
+#define CI_LAYOUT(type) {						\
+	.keylen = sizeof_field(type, key), .key = offsetof(type, key),	\
+	.salt = offsetof(type, salt), .iv = offsetof(type, iv),		\
+	.rec_seq = offsetof(type, rec_seq),				\
+}
+
+static const struct ci_layout ci_gcm128 = CI_LAYOUT(struct tls12_crypto_info_aes_gcm_128);
+static const struct ci_layout ci_gcm256 = CI_LAYOUT(struct tls12_crypto_info_aes_gcm_256);
+
+/* @ci is AES-GCM-128 or -256 (checked by the caller) */
 static int ctx_set_keys(struct tlssim_ctx *c, struct tls_crypto_info *ci, u64 *sn)
 {
-	const u8 *key, *salt, *iv, *rec_seq;
-	unsigned int keylen;
+	const struct ci_layout *l = ci->cipher_type == TLS_CIPHER_AES_GCM_128 ?
+				    &ci_gcm128 : &ci_gcm256;
+	const u8 *base = (const u8 *)ci;
+	const u8 *salt = base + l->salt, *iv = base + l->iv;
 
-	if (ci->cipher_type == TLS_CIPHER_AES_GCM_128) {
-		struct tls12_crypto_info_aes_gcm_128 *g = (void *)ci;
-
-		key = g->key;
-		keylen = sizeof(g->key);
-		salt = g->salt;
-		iv = g->iv;
-		rec_seq = g->rec_seq;
-	} else {
-		struct tls12_crypto_info_aes_gcm_256 *g = (void *)ci;
-
-		key = g->key;
-		keylen = sizeof(g->key);
-		salt = g->salt;
-		iv = g->iv;
-		rec_seq = g->rec_seq;
-	}
 	c->version = ci->version;
 	c->cipher = ci->cipher_type;
 	c->iv_size = ci->version == TLS_1_3_VERSION ? 0 : 8;
 	memcpy(c->salt, salt, 4);
 	memcpy(c->iv, salt, 4);
 	memcpy(c->iv + 4, iv, 8);
-	*sn = tlssim_rec_sn_from_bytes(rec_seq);
-	return tlssim_gcm_key_init(&c->key, key, keylen);
+	*sn = tlssim_rec_sn_from_bytes(base + l->rec_seq);
+	return tlssim_gcm_key_init(&c->key, base + l->key, l->keylen);
 }
 
 static int tlssim_tls_dev_add(struct net_device *netdev, struct sock *sk,

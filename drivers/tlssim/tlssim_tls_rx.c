@@ -207,9 +207,10 @@ static bool rx_skip_gap(struct tlssim_ctx *c, u32 seq)
 	return true;
 }
 
-/* returns true when the frame was decrypted */
+/* returns true when the frame was decrypted; c->lock held (stream state) */
 static bool rx_process(struct tlssim_ctx *c, u8 *data, u32 len, u32 seq)
 {
+	lockdep_assert_held(&c->lock);
 	if (c->rx_state != TLSSIM_RX_SEARCH && seq != c->st.seq) {
 		/* an old duplicate or retransmission: leave it alone */
 		if (before(seq, c->st.seq) && !after(seq + len, c->st.seq))

@@ -50,6 +50,7 @@ static int tx_replay_prefix(struct tlssim_ctx *c, struct tls_record_info *rec,
 	u8 buf[TLSSIM_REPLAY_CHUNK];
 	int i;
 
+	lockdep_assert_held(&tls_offload_ctx_tx(tls_get_ctx(c->sk))->lock);
 	tlssim_rec_reset(r, tls_record_start_seq(rec), rcd_sn, true);
 	for (i = 0; i < rec->num_frags && todo; i++) {
 		skb_frag_t *frag = &rec->frags[i];
@@ -155,17 +156,20 @@ static bool tx_forced_loss(struct tlssim_tls *t)
 /* Called with c->lock held and no resync pending at the stack. */
 static void tx_request_resync(struct tlssim_ctx *c, struct sock *sk, u32 seq)
 {
+	lockdep_assert_held(&c->lock);
 	c->tx_lost = true;
 	c->tx_resync_wait = true;
 	tls_offload_tx_resync_request(sk, seq, c->st.seq);
 	tlssim_tstat_add(c->tls, TSS_TX_RESYNC_REQ, 1);
 }
 
+/* One segment of an offloaded flow; c->lock held (the stream state). */
 static enum tx_verdict tx_encrypt(struct tlssim_ctx *c, struct sock *sk, u32 seq, u32 len,
 				  u8 *data)
 {
 	struct tlssim_walk_res res = {};
 
+	lockdep_assert_held(&c->lock);
 	if (c->dead)
 		return TX_DROP;
 	if (c->tx_lost || seq != c->st.seq || tls_offload_tx_resync_pending(sk))
