@@ -122,7 +122,7 @@ enum tlssim_pkt_kind {
 
 /*
  * One parsed frame (tlssim_parse.c).  Offsets count from the Ethernet
- * header; flow is set for UDP and TCP, seq and tcp_flags for TCP.
+ * header; flow is set for UDP and TCP, seq, ack and tcp_flags for TCP.
  */
 struct tlssim_pkt {
 	struct tlssim_flow flow;
@@ -135,6 +135,7 @@ struct tlssim_pkt {
 	u16 payload;		/* first byte after the TCP/UDP header */
 	u16 end;		/* end of the IP datagram */
 	u32 seq;
+	u32 ack;
 };
 
 /*

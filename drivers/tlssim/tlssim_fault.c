@@ -17,9 +17,13 @@
  *
  * The identity of a packet:
  *   TCP       the flow (addresses, ports, IP version), the sequence
- *             number, the payload length and the flags; not the IP ID,
- *             ACK, window, options (timestamps) or checksum, which depend
- *             on timing rather than on what the segment is
+ *             number, the payload length and the flags; for a segment
+ *             without payload also the ACK number (all pure ACKs of a
+ *             one-way transfer have the same sequence number: without
+ *             it they would all share the first one's fate).  Not the IP
+ *             ID, window, options (timestamps) or checksum, which depend
+ *             on timing rather than on what the segment is; nor the ACK
+ *             of a data segment, which depends on the other direction.
  *   other IP  the bytes of the datagram from the IP header on, except the
  *             IPv4 ID and header checksum (the ID of a datagram socket is
  *             0 with DF, or random for a connected one)
@@ -86,6 +90,7 @@ static u64 fault_id(const siphash_key_t *key, const u8 *frame, unsigned int len,
 		struct {
 			struct tlssim_flow flow;
 			u32 seq;
+			u32 ack;
 			u16 len;
 			u8 flags;
 		} t;
@@ -95,6 +100,7 @@ static u64 fault_id(const siphash_key_t *key, const u8 *frame, unsigned int len,
 		memcpy(&t.flow, &p->flow, sizeof(t.flow));
 		t.seq = p->seq;
 		t.len = p->end - p->payload;
+		t.ack = t.len ? 0 : p->ack;
 		t.flags = p->tcp_flags;
 		return siphash(&t, sizeof(t), key);
 	}

@@ -111,6 +111,7 @@ void tlssim_parse(const u8 *frame, unsigned int hlen, unsigned int len,
 			goto ip_only;
 		p->payload = off + thl;
 		p->seq = ntohl(th->seq);
+		p->ack = ntohl(th->ack_seq);
 		p->tcp_flags = ((const u8 *)th)[13];	/* CWR..FIN */
 		p->kind = TLSSIM_PKT_TCP;
 	} else if (nexthdr == IPPROTO_UDP) {
