@@ -15,6 +15,15 @@
  * Every frame on the wire is a private, linear copy (like a DMA into the
  * receiver's ring), so the receiver may rewrite it in place (XDP, TLS
  * decryption, fault injection) without touching the sender's socket pages.
+ *
+ * Layers: a file calls only into files below it, never back up, so there
+ * are no call circles between files:
+ *   main -> link -> netdev -> debugfs, ethtool, rx, tls engine (tls_tx,
+ *   tls, tls_debugfs)
+ *   rx -> xdp -> wire -> fault -> parse	(rx and tls_tx also use parse)
+ *   tls engine: tls -> tls_tx, tls_rx -> tls_rec -> gcm
+ * rx calls tls_rx.  Helpers shared across layers are static inline here
+ * (tlssim_priv, tlssim_flow_hash) or in tlssim_tls_priv.h.
  */
 #ifndef _TLSSIM_H
 #define _TLSSIM_H
@@ -22,7 +31,9 @@
 #include <linux/atomic.h>
 #include <linux/bpf.h>
 #include <linux/netdevice.h>
-#include <linux/prandom.h>
+#include <linux/in6.h>
+#include <linux/jhash.h>
+#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
@@ -75,6 +86,59 @@ struct tlssim_faults {
 };
 
 /*
+ * Packets the wire already dropped or corrupted, by identity (see
+ * tlssim_fault.c): a retransmission of one gets a decision of its own.
+ * Direct-mapped; an entry is in use when its count is not 0.
+ */
+#define TLSSIM_FAULTED_SLOTS	1024
+
+struct tlssim_faulted {
+	u64 id;
+	u32 count;
+};
+
+/* A TCP/UDP flow as packet headers show it; IPv4 addresses v4-mapped. */
+struct tlssim_flow {
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 family;		/* AF_INET or AF_INET6 */
+};
+
+static inline u32 tlssim_flow_hash(const struct tlssim_flow *f)
+{
+	u32 h = jhash2((const u32 *)&f->saddr, 8, f->family);
+
+	return jhash_2words((__force u32)f->sport, (__force u32)f->dport, h);
+}
+
+enum tlssim_pkt_kind {
+	TLSSIM_PKT_OTHER,	/* not IPv4/IPv6, or a malformed IP header */
+	TLSSIM_PKT_IP,		/* IP; L4 not TCP/UDP, fragment, or short */
+	TLSSIM_PKT_UDP,
+	TLSSIM_PKT_TCP,
+};
+
+/*
+ * One parsed frame (tlssim_parse.c).  Offsets count from the Ethernet
+ * header; flow is set for UDP and TCP, seq, ack and tcp_flags for TCP.
+ */
+struct tlssim_pkt {
+	struct tlssim_flow flow;
+	enum tlssim_pkt_kind kind;
+	u8 family;		/* 4 or 6 for IP, else 0 */
+	u8 proto;		/* IP protocol (IPv6: the first next header) */
+	u8 tcp_flags;
+	u16 l3off;
+	u16 l4off;
+	u16 payload;		/* first byte after the TCP/UDP header */
+	u16 end;		/* end of the IP datagram */
+	u32 seq;
+	u32 ack;
+};
+
+/*
  * Private part of each tlssim net_device.
  *
  * Locking:
@@ -82,7 +146,8 @@ struct tlssim_faults {
  *   data path.  Both ends' peer pointers are cleared before either device
  *   is unregistered; unregistration waits for an RCU grace period.
  * - wire_lock (BH-safe) serialises everything about this end's egress
- *   wire: the PRNG, the held (reordered) frame, wire_up.  Frames are
+ *   wire: the fault key and the faulted table, the held (reordered)
+ *   frame, wire_up.  Frames are
  *   handed to the peer's RX queue with wire_lock held, which keeps their
  *   order (ndo_start_xmit, XDP_TX and ndo_xdp_xmit may run concurrently).
  * - rxq.lock protects rx_up and the RX queue; rx_up is cleared in
@@ -100,7 +165,8 @@ struct tlssim_dev {
 	spinlock_t wire_lock;
 	bool wire_up;
 	u64 seed;
-	struct rnd_state rnd;
+	siphash_key_t fault_key;	/* from seed */
+	struct tlssim_faulted faulted[TLSSIM_FAULTED_SLOTS];
 	struct sk_buff *held;
 	struct timer_list held_timer;
 	struct tlssim_faults faults;
@@ -142,18 +208,28 @@ void tlssim_update_carrier(struct net_device *dev);
 int tlssim_napi_poll(struct napi_struct *napi, int budget);
 void tlssim_rx_purge(struct tlssim_dev *sd);
 
-/* tlssim_wire.c */
-/* Offsets (from the L2 header) of a TCP or UDP datagram in a linear frame. */
-struct tlssim_l4 {
-	u8 family;		/* 4 or 6 */
-	u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	u16 l3off;
-	u16 l4off;
-	u16 payload;		/* first byte after the TCP/UDP header */
-	u16 end;		/* end of the IP datagram */
+/* tlssim_parse.c */
+void tlssim_parse(const u8 *frame, unsigned int hlen, unsigned int len,
+		  struct tlssim_pkt *p);
+
+/* tlssim_fault.c */
+/* What the wire does to one frame. */
+struct tlssim_verdict {
+	bool drop;
+	bool corrupt;		/* flip a payload byte */
+	bool fixup;		/* ... and keep the TCP checksum valid */
+	bool dup;
+	bool hold;		/* reorder the frame */
+	bool hold_dup;		/* reorder its duplicate */
+	u32 corrupt_rnd;	/* which byte, which bits */
 };
 
-bool tlssim_parse_l4(const u8 *frame, unsigned int len, struct tlssim_l4 *l4);
+void tlssim_fault_reset(struct tlssim_dev *sd, u64 seed);
+void tlssim_fault_decide(struct tlssim_dev *sd, const u8 *frame, unsigned int len,
+			 const struct tlssim_pkt *p, struct tlssim_verdict *v);
+bool tlssim_fault_corrupt(u8 *frame, const struct tlssim_pkt *p, u32 rnd, bool fixup);
+
+/* tlssim_wire.c */
 void tlssim_wire_init(struct tlssim_dev *sd);
 void tlssim_wire_start(struct tlssim_dev *sd);
 void tlssim_wire_stop(struct tlssim_dev *sd);

@@ -53,6 +53,7 @@ static int tlssim_validate(struct nlattr *tb[], struct nlattr *data[],
 /* Join two registered, unpaired ends.  RTNL held. */
 static void tlssim_pair(struct net_device *a, struct net_device *b)
 {
+	ASSERT_RTNL();
 	rcu_assign_pointer(tlssim_priv(a)->peer, b);
 	rcu_assign_pointer(tlssim_priv(b)->peer, a);
 	tlssim_update_carrier(a);
@@ -179,7 +180,7 @@ static int tlssim_newlink(struct net *src_net, struct net_device *dev,
 }
 
 /*
- * Unpair and queue both ends for unregistration.  The data path may still
+ * Unpair and queue both ends for unregistration (RTNL held).  The data path may still
  * hold the old peer pointer under RCU; unregister_netdevice_many() waits
  * for a grace period before any ndo_uninit runs.  Called a second time for
  * the other end (netns dismantling), it only re-queues that end.
@@ -189,6 +190,7 @@ static void tlssim_dellink(struct net_device *dev, struct list_head *head)
 	struct tlssim_dev *sd = tlssim_priv(dev);
 	struct net_device *peer = rtnl_dereference(sd->peer);
 
+	ASSERT_RTNL();
 	unregister_netdevice_queue(dev, head);
 	if (peer) {
 		RCU_INIT_POINTER(sd->peer, NULL);

@@ -16,6 +16,7 @@ void tlssim_update_carrier(struct net_device *dev)
 {
 	struct net_device *peer = rtnl_dereference(tlssim_priv(dev)->peer);
 
+	ASSERT_RTNL();
 	if (peer && netif_running(dev) && netif_running(peer))
 		netif_carrier_on(dev);
 	else

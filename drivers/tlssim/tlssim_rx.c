@@ -10,6 +10,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
 
@@ -22,37 +23,37 @@ enum tlssim_csum {
 };
 
 /*
- * Verify the TCP/UDP checksum of a linear frame whose skb->data is past
- * the Ethernet header, and set the network/transport header offsets.
+ * Verify the TCP/UDP checksum of the linear frame at @frame, parsed into
+ * @p, and set the network/transport header offsets of @skb (whose data is
+ * past the Ethernet header).
  */
-static enum tlssim_csum tlssim_rx_csum(struct tlssim_dev *sd, struct sk_buff *skb)
+static enum tlssim_csum tlssim_rx_csum(struct tlssim_dev *sd, struct sk_buff *skb,
+				       const u8 *frame, const struct tlssim_pkt *p)
 {
-	const u8 *frame = skb_mac_header(skb);
-	struct tlssim_l4 l4;
 	unsigned int len;
 	__wsum csum;
 	__sum16 res;
 
-	if (!tlssim_parse_l4(frame, skb->len + ETH_HLEN, &l4))
+	if (p->kind != TLSSIM_PKT_TCP && p->kind != TLSSIM_PKT_UDP)
 		return TLSSIM_CSUM_NA;
 
-	skb_set_network_header(skb, l4.l3off - ETH_HLEN);
-	skb_set_transport_header(skb, l4.l4off - ETH_HLEN);
-	len = l4.end - l4.l4off;
+	skb_set_network_header(skb, p->l3off - ETH_HLEN);
+	skb_set_transport_header(skb, p->l4off - ETH_HLEN);
+	len = p->end - p->l4off;
 
-	if (l4.family == 4 && l4.proto == IPPROTO_UDP &&
-	    !((const struct udphdr *)(frame + l4.l4off))->check)
+	if (p->family == 4 && p->kind == TLSSIM_PKT_UDP &&
+	    !((const struct udphdr *)(frame + p->l4off))->check)
 		return TLSSIM_CSUM_NA;
 
-	csum = csum_partial(frame + l4.l4off, len, 0);
-	if (l4.family == 4) {
-		const struct iphdr *iph = (const void *)(frame + l4.l3off);
+	csum = csum_partial(frame + p->l4off, len, 0);
+	if (p->family == 4) {
+		const struct iphdr *iph = (const void *)(frame + p->l3off);
 
-		res = csum_tcpudp_magic(iph->saddr, iph->daddr, len, l4.proto, csum);
+		res = csum_tcpudp_magic(iph->saddr, iph->daddr, len, p->proto, csum);
 	} else {
-		const struct ipv6hdr *ip6h = (const void *)(frame + l4.l3off);
+		const struct ipv6hdr *ip6h = (const void *)(frame + p->l3off);
 
-		res = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len, l4.proto, csum);
+		res = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len, p->proto, csum);
 	}
 	if (res) {
 		tlssim_stat_inc(sd, TLSSIM_STAT_RX_CSUM_BAD);
@@ -67,6 +68,7 @@ static bool tlssim_rx_one(struct tlssim_dev *sd, struct bpf_prog *prog,
 			  struct sk_buff *skb)
 {
 	struct net_device *dev = sd->netdev;
+	struct tlssim_pkt pkt;
 	enum tlssim_csum csum;
 	unsigned int len;
 
@@ -96,12 +98,17 @@ static bool tlssim_rx_one(struct tlssim_dev *sd, struct bpf_prog *prog,
 		}
 	}
 
+	/*
+	 * Parsed once, after XDP had its say; wire frames are linear.  The
+	 * checksum check and the TLS engine both work from this result.
+	 */
 	len = skb->len;
+	tlssim_parse(skb->data, skb_headlen(skb), skb_headlen(skb), &pkt);
 	skb->protocol = eth_type_trans(skb, dev);
-	csum = tlssim_rx_csum(sd, skb);
+	csum = tlssim_rx_csum(sd, skb, skb_mac_header(skb), &pkt);
 	/* A frame that failed its checksum is never decrypted. */
 	if (csum != TLSSIM_CSUM_BAD)
-		tlssim_tls_rx(sd, skb);
+		tlssim_tls_rx(sd, skb, &pkt);
 
 	/*
 	 * The stack could not verify a checksum of ciphertext over plaintext:

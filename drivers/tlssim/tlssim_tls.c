@@ -21,10 +21,10 @@
  * which the RCU callback restores before giving an object back.
  */
 #include <linux/ethtool.h>
-#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/tls.h>
@@ -97,8 +97,19 @@ static void ctx_free_rcu(struct rcu_head *head)
 	ctx_free_now(container_of(head, struct tlssim_ctx, rcu));
 }
 
+/*
+ * Module load: the engine's own AES-GCM must reproduce the known answers
+ * before any device can offload a record, so a broken build never loads.
+ */
 int tlssim_tls_module_init(void)
 {
+	int err;
+
+	err = tlssim_gcm_selftest();
+	if (err) {
+		pr_err("AES-GCM known-answer test failed (%d), not loading\n", err);
+		return err;
+	}
 	tlssim_ctx_cache = kmem_cache_create("tlssim_ctx", sizeof(struct tlssim_ctx),
 					     0, 0, ctx_cache_ctor);
 	return tlssim_ctx_cache ? 0 : -ENOMEM;
@@ -109,11 +120,6 @@ void tlssim_tls_module_exit(void)
 	/* contexts freed by tls_dev_del may still wait for their grace period */
 	rcu_barrier();
 	kmem_cache_destroy(tlssim_ctx_cache);
-}
-
-struct tlssim_tls *tlssim_tls_of(struct tlssim_dev *sd)
-{
-	return sd->tls;
 }
 
 static struct tlssim_tls *tls_of_netdev(struct net_device *netdev)
@@ -130,7 +136,7 @@ static void addr_from_v4(struct in6_addr *a, __be32 v4)
  * The flow as it appears in packet headers: for TX, packets carry the
  * socket's own address as source; for RX, the peer's.
  */
-void tlssim_flow_from_sk(struct sock *sk, bool rx, struct tlssim_flow *f)
+static void flow_from_sk(struct sock *sk, bool rx, struct tlssim_flow *f)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct in6_addr local, remote;
@@ -159,13 +165,6 @@ void tlssim_flow_from_sk(struct sock *sk, bool rx, struct tlssim_flow *f)
 	}
 }
 
-u32 tlssim_flow_hash(const struct tlssim_flow *f)
-{
-	u32 h = jhash2((const u32 *)&f->saddr, 8, f->family);
-
-	return jhash_2words((__force u32)f->sport, (__force u32)f->dport, h);
-}
-
 static int cap_bit(u16 version, u16 cipher)
 {
 	bool v13 = version == TLS_1_3_VERSION;
@@ -179,36 +178,40 @@ static int cap_bit(u16 version, u16 cipher)
 	return -1;
 }
 
+/* Where the key material sits in the two tls12_crypto_info_aes_gcm_* */
+struct ci_layout {
+	u8 keylen;
+	u8 key;
+	u8 salt;
+	u8 iv;
+	u8 rec_seq;
+};
+
+#define CI_LAYOUT(type) {						\
+	.keylen = sizeof_field(type, key), .key = offsetof(type, key),	\
+	.salt = offsetof(type, salt), .iv = offsetof(type, iv),		\
+	.rec_seq = offsetof(type, rec_seq),				\
+}
+
+static const struct ci_layout ci_gcm128 = CI_LAYOUT(struct tls12_crypto_info_aes_gcm_128);
+static const struct ci_layout ci_gcm256 = CI_LAYOUT(struct tls12_crypto_info_aes_gcm_256);
+
+/* @ci is AES-GCM-128 or -256 (checked by the caller) */
 static int ctx_set_keys(struct tlssim_ctx *c, struct tls_crypto_info *ci, u64 *sn)
 {
-	const u8 *key, *salt, *iv, *rec_seq;
-	unsigned int keylen;
+	const struct ci_layout *l = ci->cipher_type == TLS_CIPHER_AES_GCM_128 ?
+				    &ci_gcm128 : &ci_gcm256;
+	const u8 *base = (const u8 *)ci;
+	const u8 *salt = base + l->salt, *iv = base + l->iv;
 
-	if (ci->cipher_type == TLS_CIPHER_AES_GCM_128) {
-		struct tls12_crypto_info_aes_gcm_128 *g = (void *)ci;
-
-		key = g->key;
-		keylen = sizeof(g->key);
-		salt = g->salt;
-		iv = g->iv;
-		rec_seq = g->rec_seq;
-	} else {
-		struct tls12_crypto_info_aes_gcm_256 *g = (void *)ci;
-
-		key = g->key;
-		keylen = sizeof(g->key);
-		salt = g->salt;
-		iv = g->iv;
-		rec_seq = g->rec_seq;
-	}
 	c->version = ci->version;
 	c->cipher = ci->cipher_type;
 	c->iv_size = ci->version == TLS_1_3_VERSION ? 0 : 8;
 	memcpy(c->salt, salt, 4);
 	memcpy(c->iv, salt, 4);
 	memcpy(c->iv + 4, iv, 8);
-	*sn = tlssim_rec_sn_from_bytes(rec_seq);
-	return tlssim_gcm_key_init(&c->key, key, keylen);
+	*sn = tlssim_rec_sn_from_bytes(base + l->rec_seq);
+	return tlssim_gcm_key_init(&c->key, base + l->key, l->keylen);
 }
 
 static int tlssim_tls_dev_add(struct net_device *netdev, struct sock *sk,
@@ -244,7 +247,7 @@ static int tlssim_tls_dev_add(struct net_device *netdev, struct sock *sk,
 	c->sk = sk;
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->list);
-	tlssim_flow_from_sk(sk, rx, &c->flow);
+	flow_from_sk(sk, rx, &c->flow);
 	err = ctx_set_keys(c, ci, &sn);
 	if (err)
 		goto err_free;
@@ -371,34 +374,11 @@ static const struct tlsdev_ops tlssim_tlsdev_ops = {
 	.tls_dev_resync	= tlssim_tls_dev_resync,
 };
 
-static DEFINE_MUTEX(tlssim_kat_lock);
-static int tlssim_kat_result = 1;	/* 1: not run yet */
-
-/* The GCM known-answer test runs once, before the first device exists. */
-static int tlssim_kat_once(void)
-{
-	int ret;
-
-	mutex_lock(&tlssim_kat_lock);
-	if (tlssim_kat_result == 1) {
-		tlssim_kat_result = tlssim_gcm_selftest();
-		if (tlssim_kat_result)
-			pr_err("tlssim: AES-GCM known-answer test failed, no devices\n");
-	}
-	ret = tlssim_kat_result;
-	mutex_unlock(&tlssim_kat_lock);
-	return ret;
-}
-
 int tlssim_tls_init(struct tlssim_dev *sd)
 {
 	struct net_device *dev = sd->netdev;
 	struct tlssim_tls *t;
-	int err;
 
-	err = tlssim_kat_once();
-	if (err)
-		return err;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
@@ -429,7 +409,7 @@ void tlssim_tls_uninit(struct tlssim_dev *sd)
 	 * reported but cleaned up so that no key stays in memory.
 	 */
 	list_for_each_entry_safe(c, tmp, &t->ctxs, list) {
-		netdev_err(sd->netdev, "tlssim: TLS context left at uninit\n");
+		netdev_err(sd->netdev, "TLS context left at uninit\n");
 		list_del(&c->list);
 		if (c->dir == TLS_OFFLOAD_CTX_DIR_RX)
 			hlist_del_rcu(&c->hnode);

@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 struct tlssim_dev;
+struct tlssim_pkt;
 struct sk_buff;
 struct dentry;
 
@@ -34,11 +35,12 @@ void tlssim_tls_uninit(struct tlssim_dev *sd);
 struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb);
 
 /*
- * Every received wire frame (after XDP_PASS, before GRO): decrypt in place
- * when it belongs to an RX-offloaded flow and set skb->decrypted.
- * Never frees the skb.
+ * Every received wire frame (after XDP_PASS and eth_type_trans, before
+ * GRO), parsed into @p by the caller (offsets from the MAC header):
+ * decrypt in place when it belongs to an RX-offloaded flow and set
+ * skb->decrypted.  Never frees the skb.
  */
-void tlssim_tls_rx(struct tlssim_dev *sd, struct sk_buff *skb);
+void tlssim_tls_rx(struct tlssim_dev *sd, struct sk_buff *skb, const struct tlssim_pkt *p);
 
 int tlssim_tls_debugfs_init(struct tlssim_dev *sd, struct dentry *dir);
 int tlssim_tls_stats_count(void);

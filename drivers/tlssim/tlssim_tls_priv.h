@@ -23,6 +23,7 @@
 #include <linux/rculist.h>
 #include <linux/spinlock.h>
 #include <net/tls.h>
+#include "tlssim.h"
 #include "tlssim_gcm.h"
 #include "tlssim_tls.h"
 
@@ -81,15 +82,6 @@ struct tlssim_tls {
 	atomic64_t stats[TSS_NUM];
 };
 
-/* the flow as seen by packets leaving (TX) or arriving (RX) at this device */
-struct tlssim_flow {
-	struct in6_addr saddr;
-	struct in6_addr daddr;
-	__be16 sport;
-	__be16 dport;
-	u8 family;
-};
-
 /* Position in a TLS record stream, as the hardware pipeline tracks it. */
 struct tlssim_rec {
 	u32 seq;		/* TCP sequence of the next byte */
@@ -125,6 +117,7 @@ struct tlssim_ctx {
 	enum tls_offload_ctx_dir dir;
 	bool dead;
 	struct sock *sk;
+	/* the flow as packets leaving (TX) or arriving (RX) here show it */
 	struct tlssim_flow flow;
 	u16 version;
 	u16 cipher;
@@ -179,9 +172,9 @@ int tlssim_tx_resync(struct tlssim_ctx *c, u32 seq, u8 *rcd_sn);
 int tlssim_rx_resync(struct tlssim_ctx *c, u32 seq, u8 *rcd_sn);
 void tlssim_rx_ctx_init(struct tlssim_ctx *c, u32 start_seq);
 
-/* tlssim_tls.c */
-struct tlssim_tls *tlssim_tls_of(struct tlssim_dev *sd);
-void tlssim_flow_from_sk(struct sock *sk, bool rx, struct tlssim_flow *f);
-u32 tlssim_flow_hash(const struct tlssim_flow *f);
+static inline struct tlssim_tls *tlssim_tls_of(struct tlssim_dev *sd)
+{
+	return sd->tls;
+}
 
 #endif /* _TLSSIM_TLS_PRIV_H */

@@ -28,12 +28,8 @@
  * frames.  tls_dev_resync(RX) confirms the header and its record number;
  * decryption resumes with the next record.
  */
-#include <linux/etherdevice.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
+#include <linux/if_ether.h>
 #include <linux/skbuff.h>
-#include <linux/tcp.h>
-#include <net/ipv6.h>
 #include <net/tcp.h>
 #include <net/tls.h>
 #include "tlssim.h"
@@ -211,9 +207,10 @@ static bool rx_skip_gap(struct tlssim_ctx *c, u32 seq)
 	return true;
 }
 
-/* returns true when the frame was decrypted */
+/* returns true when the frame was decrypted; c->lock held (stream state) */
 static bool rx_process(struct tlssim_ctx *c, u8 *data, u32 len, u32 seq)
 {
+	lockdep_assert_held(&c->lock);
 	if (c->rx_state != TLSSIM_RX_SEARCH && seq != c->st.seq) {
 		/* an old duplicate or retransmission: leave it alone */
 		if (before(seq, c->st.seq) && !after(seq + len, c->st.seq))
@@ -258,67 +255,6 @@ int tlssim_rx_resync(struct tlssim_ctx *c, u32 seq, u8 *rcd_sn)
 	return 0;
 }
 
-struct rx_pkt {
-	struct tlssim_flow flow;
-	u32 seq;
-	unsigned int off;	/* TCP payload offset from skb->data */
-	unsigned int len;	/* TCP payload length */
-};
-
-/* Parse Ethernet/IP/TCP of a linear frame; false if not TCP with data. */
-static bool rx_parse(struct sk_buff *skb, struct rx_pkt *p)
-{
-	unsigned int nh, th, end;
-	struct tcphdr *tcp;
-	__be16 proto;
-
-	if (skb_mac_header_was_set(skb) && skb_mac_header(skb) <= skb->data) {
-		proto = eth_hdr(skb)->h_proto;
-		nh = skb_mac_header(skb) + ETH_HLEN - skb->data;
-	} else {
-		if (skb->len < ETH_HLEN)
-			return false;
-		proto = ((struct ethhdr *)skb->data)->h_proto;
-		nh = ETH_HLEN;
-	}
-	memset(&p->flow, 0, sizeof(p->flow));
-	if (proto == htons(ETH_P_IP)) {
-		struct iphdr *iph = (struct iphdr *)(skb->data + nh);
-
-		if (skb->len < nh + sizeof(*iph) || iph->ihl < 5 ||
-		    iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
-			return false;
-		th = nh + iph->ihl * 4;
-		end = nh + ntohs(iph->tot_len);
-		ipv6_addr_set_v4mapped(iph->saddr, &p->flow.saddr);
-		ipv6_addr_set_v4mapped(iph->daddr, &p->flow.daddr);
-		p->flow.family = AF_INET;
-	} else if (proto == htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = (struct ipv6hdr *)(skb->data + nh);
-
-		if (skb->len < nh + sizeof(*ip6) || ip6->nexthdr != IPPROTO_TCP)
-			return false;
-		th = nh + sizeof(*ip6);
-		end = th + ntohs(ip6->payload_len);
-		p->flow.saddr = ip6->saddr;
-		p->flow.daddr = ip6->daddr;
-		p->flow.family = AF_INET6;
-	} else {
-		return false;
-	}
-	if (end > skb->len || th + sizeof(*tcp) > end)
-		return false;
-	tcp = (struct tcphdr *)(skb->data + th);
-	if (tcp->doff < 5 || th + tcp->doff * 4 >= end)
-		return false;
-	p->flow.sport = tcp->source;
-	p->flow.dport = tcp->dest;
-	p->seq = ntohl(tcp->seq);
-	p->off = th + tcp->doff * 4;
-	p->len = end - p->off;
-	return true;
-}
-
 static struct tlssim_ctx *rx_lookup(struct tlssim_tls *t, const struct tlssim_flow *f)
 {
 	u32 h = hash_32(tlssim_flow_hash(f), TLSSIM_RX_HASH_BITS);
@@ -330,11 +266,11 @@ static struct tlssim_ctx *rx_lookup(struct tlssim_tls *t, const struct tlssim_fl
 	return NULL;
 }
 
-void tlssim_tls_rx(struct tlssim_dev *sd, struct sk_buff *skb)
+void tlssim_tls_rx(struct tlssim_dev *sd, struct sk_buff *skb, const struct tlssim_pkt *p)
 {
 	struct tlssim_tls *t = tlssim_tls_of(sd);
+	unsigned int len = p->end - p->payload;
 	struct tlssim_ctx *c;
-	struct rx_pkt p;
 	bool dec = false;
 
 	/* nothing from the sender's side may claim to be decrypted */
@@ -345,21 +281,22 @@ void tlssim_tls_rx(struct tlssim_dev *sd, struct sk_buff *skb)
 	 * Like a NIC, TLS processing only runs on frames whose L4 checksum
 	 * verified: the caller (tlssim_rx.c) does not call us otherwise.
 	 */
-	if (skb_linearize(skb) || !rx_parse(skb, &p))
+	if (p->kind != TLSSIM_PKT_TCP || !len)
 		return;
 
 	rcu_read_lock();
-	c = rx_lookup(t, &p.flow);
+	c = rx_lookup(t, &p->flow);
 	if (c) {
 		spin_lock_bh(&c->lock);
-		if (!c->dead && skb_ensure_writable(skb, p.off + p.len) == 0)
-			dec = rx_process(c, skb->data + p.off, p.len, p.seq);
+		/* skb->data is past the MAC header, the offsets count from it */
+		if (!c->dead && skb_ensure_writable(skb, p->end - ETH_HLEN) == 0)
+			dec = rx_process(c, skb_mac_header(skb) + p->payload, len, p->seq);
 		spin_unlock_bh(&c->lock);
 	}
 	rcu_read_unlock();
 	if (dec) {
 		skb->decrypted = 1;
 		tlssim_tstat_add(t, TSS_RX_DEC_PKTS, 1);
-		tlssim_tstat_add(t, TSS_RX_DEC_BYTES, p.len);
+		tlssim_tstat_add(t, TSS_RX_DEC_BYTES, len);
 	}
 }

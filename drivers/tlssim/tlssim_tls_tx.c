@@ -28,10 +28,7 @@
  * the plaintext and the wire would carry the ciphertext).
  */
 #include <linux/highmem.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
 #include <linux/skbuff.h>
-#include <linux/tcp.h>
 #include <net/tcp.h>
 #include <net/tls.h>
 #include "tlssim.h"
@@ -53,6 +50,7 @@ static int tx_replay_prefix(struct tlssim_ctx *c, struct tls_record_info *rec,
 	u8 buf[TLSSIM_REPLAY_CHUNK];
 	int i;
 
+	lockdep_assert_held(&tls_offload_ctx_tx(tls_get_ctx(c->sk))->lock);
 	tlssim_rec_reset(r, tls_record_start_seq(rec), rcd_sn, true);
 	for (i = 0; i < rec->num_frags && todo; i++) {
 		skb_frag_t *frag = &rec->frags[i];
@@ -158,17 +156,20 @@ static bool tx_forced_loss(struct tlssim_tls *t)
 /* Called with c->lock held and no resync pending at the stack. */
 static void tx_request_resync(struct tlssim_ctx *c, struct sock *sk, u32 seq)
 {
+	lockdep_assert_held(&c->lock);
 	c->tx_lost = true;
 	c->tx_resync_wait = true;
 	tls_offload_tx_resync_request(sk, seq, c->st.seq);
 	tlssim_tstat_add(c->tls, TSS_TX_RESYNC_REQ, 1);
 }
 
+/* One segment of an offloaded flow; c->lock held (the stream state). */
 static enum tx_verdict tx_encrypt(struct tlssim_ctx *c, struct sock *sk, u32 seq, u32 len,
 				  u8 *data)
 {
 	struct tlssim_walk_res res = {};
 
+	lockdep_assert_held(&c->lock);
 	if (c->dead)
 		return TX_DROP;
 	if (c->tx_lost || seq != c->st.seq || tls_offload_tx_resync_pending(sk))
@@ -210,26 +211,6 @@ int tlssim_tx_resync(struct tlssim_ctx *c, u32 seq, u8 *rcd_sn)
 	return 0;
 }
 
-/* Offset of the TCP payload, or 0 when this is not a TCP segment with data. */
-static unsigned int tx_payload_offset(struct sk_buff *skb)
-{
-	unsigned int off;
-
-	if (!skb_transport_header_was_set(skb))
-		return 0;
-	if (skb->protocol == htons(ETH_P_IP)) {
-		if (ip_hdr(skb)->protocol != IPPROTO_TCP)
-			return 0;
-	} else if (skb->protocol == htons(ETH_P_IPV6)) {
-		if (ipv6_hdr(skb)->nexthdr != IPPROTO_TCP)
-			return 0;
-	} else {
-		return 0;
-	}
-	off = skb_transport_offset(skb) + tcp_hdrlen(skb);
-	return off < skb->len ? off : 0;
-}
-
 struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
 {
 	struct tlssim_tls *t = tlssim_tls_of(sd);
@@ -238,6 +219,7 @@ struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
 	struct tls_context *tctx;
 	struct sk_buff *nskb;
 	struct tlssim_ctx *c;
+	struct tlssim_pkt p;
 	unsigned int off;
 	u32 seq, len;
 
@@ -248,11 +230,13 @@ struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
 	/* a context of another device: the core's fallback handled it */
 	if (!c || c->tls != t)
 		return skb;
-	off = tx_payload_offset(skb);
-	if (!off)
+	/* skb->data is at the MAC header; the headers are in the linear part */
+	tlssim_parse(skb->data, skb_headlen(skb), skb->len, &p);
+	if (p.kind != TLSSIM_PKT_TCP || p.end <= p.payload)
 		return skb;
-	seq = ntohl(tcp_hdr(skb)->seq);
-	len = skb->len - off;
+	off = p.payload;
+	seq = p.seq;
+	len = p.end - p.payload;
 
 	nskb = skb_copy(skb, GFP_ATOMIC);
 	if (!nskb) {

@@ -5,8 +5,8 @@
  * Every frame is copied into a fresh receive buffer of the peer (a page
  * fragment with XDP headroom, wrapped by build_skb), its checksum finished
  * over the bytes as they leave, then the faults configured in this end's
- * debugfs directory are applied per frame, with a PRNG seeded from debugfs
- * for repeatable runs:
+ * debugfs directory are applied per frame, as tlssim_fault.c decides them
+ * (per packet, repeatable from the seed):
  *   loss            the frame is dropped
  *   corrupt         one byte of TCP payload flipped; checksum left stale,
  *                   so the receiver's checksum check catches it
@@ -19,82 +19,16 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
+#include <linux/lockdep.h>
 #include <linux/random.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
+#include <linux/rcupdate.h>
 #include <net/checksum.h>
-#include <net/ip.h>
 
 #include "tlssim.h"
 
-#define TLSSIM_PPM		1000000
 #define TLSSIM_HOLD_JIFFIES	2
 /* Longest frame the wire carries: largest MTU, Ethernet header, a tag. */
 #define TLSSIM_MAX_FRAME	(TLSSIM_MAX_MTU + ETH_HLEN + VLAN_HLEN)
-
-bool tlssim_parse_l4(const u8 *frame, unsigned int len, struct tlssim_l4 *l4)
-{
-	unsigned int off = ETH_HLEN, end;
-	__be16 proto;
-	u8 nexthdr;
-
-	if (len < ETH_HLEN)
-		return false;
-	proto = ((const struct ethhdr *)frame)->h_proto;
-
-	if (proto == htons(ETH_P_IP)) {
-		const struct iphdr *iph = (const void *)(frame + off);
-		unsigned int ihl;
-
-		if (len < off + sizeof(*iph))
-			return false;
-		ihl = iph->ihl * 4;
-		end = off + ntohs(iph->tot_len);
-		if (iph->version != 4 || ihl < sizeof(*iph) || end > len ||
-		    end < off + ihl || ip_is_fragment(iph))
-			return false;
-		l4->family = 4;
-		nexthdr = iph->protocol;
-		l4->l3off = off;
-		off += ihl;
-	} else if (proto == htons(ETH_P_IPV6)) {
-		const struct ipv6hdr *ip6h = (const void *)(frame + off);
-
-		if (len < off + sizeof(*ip6h))
-			return false;
-		end = off + sizeof(*ip6h) + ntohs(ip6h->payload_len);
-		if (ip6h->version != 6 || end > len)
-			return false;
-		/* Extension headers are not parsed: such frames are left alone. */
-		l4->family = 6;
-		nexthdr = ip6h->nexthdr;
-		l4->l3off = off;
-		off += sizeof(*ip6h);
-	} else {
-		return false;
-	}
-
-	if (nexthdr == IPPROTO_TCP) {
-		const struct tcphdr *th = (const void *)(frame + off);
-
-		if (end < off + sizeof(*th) || th->doff * 4 < sizeof(*th) ||
-		    end < off + th->doff * 4)
-			return false;
-		l4->payload = off + th->doff * 4;
-	} else if (nexthdr == IPPROTO_UDP) {
-		if (end < off + sizeof(struct udphdr))
-			return false;
-		l4->payload = off + sizeof(struct udphdr);
-	} else {
-		return false;
-	}
-	l4->proto = nexthdr;
-	l4->l4off = off;
-	l4->end = end;
-	return true;
-}
 
 /* A wire buffer for a @len byte frame, data at the L2 header. */
 static struct sk_buff *tlssim_frame_alloc(unsigned int len)
@@ -159,45 +93,15 @@ static struct sk_buff *tlssim_frame_copy(const struct sk_buff *f)
 	return copy;
 }
 
-static bool tlssim_roll(struct tlssim_dev *sd, u32 ppm)
-{
-	return ppm && prandom_u32_state(&sd->rnd) % TLSSIM_PPM < ppm;
-}
-
-/* Flip bits of one TCP payload byte; @fixup keeps the checksum valid. */
-static bool tlssim_corrupt(struct tlssim_dev *sd, struct sk_buff *f, bool fixup)
-{
-	struct tlssim_l4 l4;
-	unsigned int pos, word;
-	u8 *d = f->data;
-	__be16 old;
-	u8 mask;
-
-	if (!tlssim_parse_l4(d, f->len, &l4) || l4.proto != IPPROTO_TCP ||
-	    l4.end <= l4.payload)
-		return false;
-
-	pos = l4.payload + prandom_u32_state(&sd->rnd) % (l4.end - l4.payload);
-	mask = 1 + prandom_u32_state(&sd->rnd) % 255;
-	/* The checksum sums 16-bit words counted from the TCP header. */
-	word = l4.l4off + ((pos - l4.l4off) & ~1U);
-	old = htons(d[word] << 8 | (word + 1 < l4.end ? d[word + 1] : 0));
-	d[pos] ^= mask;
-	if (fixup) {
-		struct tcphdr *th = (struct tcphdr *)(d + l4.l4off);
-		__be16 new = htons(d[word] << 8 | (word + 1 < l4.end ? d[word + 1] : 0));
-
-		csum_replace2(&th->check, old, new);
-	}
-	return true;
-}
-
 /* Hand a frame to the peer's RX queue.  wire_lock and RCU held. */
 static void tlssim_deliver(struct tlssim_dev *sd, struct sk_buff *f)
 {
 	struct net_device *peer = rcu_dereference(sd->peer);
 	struct tlssim_dev *psd;
 	bool queued = false;
+
+	lockdep_assert_held(&sd->wire_lock);
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tlssim: deliver outside RCU");
 
 	if (!peer) {
 		tlssim_stat_inc(sd, TLSSIM_STAT_TX_NO_PEER);
@@ -223,12 +127,13 @@ static void tlssim_deliver(struct tlssim_dev *sd, struct sk_buff *f)
 	napi_schedule(&psd->napi);
 }
 
-/* Reordering stage.  wire_lock and RCU held. */
-static void tlssim_order(struct tlssim_dev *sd, struct sk_buff *f)
+/* Reordering stage: @hold holds @f back.  wire_lock and RCU held. */
+static void tlssim_order(struct tlssim_dev *sd, struct sk_buff *f, bool hold)
 {
 	struct sk_buff *held;
 
-	if (!sd->held && tlssim_roll(sd, READ_ONCE(sd->faults.reorder))) {
+	lockdep_assert_held(&sd->wire_lock);
+	if (!sd->held && hold) {
 		sd->held = f;
 		tlssim_stat_inc(sd, TLSSIM_STAT_WIRE_REORDER);
 		mod_timer(&sd->held_timer, jiffies + TLSSIM_HOLD_JIFFIES);
@@ -242,12 +147,14 @@ static void tlssim_order(struct tlssim_dev *sd, struct sk_buff *f)
 	}
 }
 
-/* Apply this wire's faults to one frame and send it on.  Consumes @f. */
+/* Apply this wire's faults to one (linear) frame and send it on.  Consumes @f. */
 static void tlssim_put(struct tlssim_dev *sd, struct sk_buff *f)
 {
-	struct tlssim_faults *fc = &sd->faults;
+	struct tlssim_verdict v;
 	struct sk_buff *dup = NULL;
+	struct tlssim_pkt p;
 
+	tlssim_parse(f->data, f->len, f->len, &p);
 	rcu_read_lock();
 	spin_lock_bh(&sd->wire_lock);
 	if (!sd->wire_up) {
@@ -258,27 +165,24 @@ static void tlssim_put(struct tlssim_dev *sd, struct sk_buff *f)
 	tlssim_stat_inc(sd, TLSSIM_STAT_WIRE_TX_FRAMES);
 	tlssim_stat_add(sd, TLSSIM_STAT_WIRE_TX_BYTES, f->len);
 
-	if (tlssim_roll(sd, READ_ONCE(fc->loss))) {
+	tlssim_fault_decide(sd, f->data, f->len, &p, &v);
+	if (v.drop) {
 		tlssim_stat_inc(sd, TLSSIM_STAT_WIRE_DROP);
 		kfree_skb(f);
 		goto out;
 	}
-	if (tlssim_roll(sd, READ_ONCE(fc->corrupt_payload))) {
-		if (tlssim_corrupt(sd, f, true))
-			tlssim_stat_inc(sd, TLSSIM_STAT_WIRE_CORRUPT_PAYLOAD);
-	} else if (tlssim_roll(sd, READ_ONCE(fc->corrupt))) {
-		if (tlssim_corrupt(sd, f, false))
-			tlssim_stat_inc(sd, TLSSIM_STAT_WIRE_CORRUPT);
-	}
-	if (tlssim_roll(sd, READ_ONCE(fc->duplicate))) {
+	if (v.corrupt && tlssim_fault_corrupt(f->data, &p, v.corrupt_rnd, v.fixup))
+		tlssim_stat_inc(sd, v.fixup ? TLSSIM_STAT_WIRE_CORRUPT_PAYLOAD :
+				    TLSSIM_STAT_WIRE_CORRUPT);
+	if (v.dup) {
 		dup = tlssim_frame_copy(f);
 		if (dup)
 			tlssim_stat_inc(sd, TLSSIM_STAT_WIRE_DUP);
 	}
 
-	tlssim_order(sd, f);
+	tlssim_order(sd, f, v.hold);
 	if (dup)
-		tlssim_order(sd, dup);
+		tlssim_order(sd, dup, v.hold_dup);
 out:
 	spin_unlock_bh(&sd->wire_lock);
 	rcu_read_unlock();
@@ -391,11 +295,11 @@ bool tlssim_wire_send_raw(struct tlssim_dev *sd, const void *data, unsigned int 
 	return true;
 }
 
+/* debugfs "seed": restart the fault decisions (repeatable runs) */
 void tlssim_wire_set_seed(struct tlssim_dev *sd, u64 seed)
 {
 	spin_lock_bh(&sd->wire_lock);
-	sd->seed = seed;
-	prandom_seed_state(&sd->rnd, seed);
+	tlssim_fault_reset(sd, seed);
 	spin_unlock_bh(&sd->wire_lock);
 }
 
@@ -403,8 +307,7 @@ void tlssim_wire_init(struct tlssim_dev *sd)
 {
 	spin_lock_init(&sd->wire_lock);
 	timer_setup(&sd->held_timer, tlssim_held_timeout, 0);
-	sd->seed = get_random_u64();
-	prandom_seed_state(&sd->rnd, sd->seed);
+	tlssim_fault_reset(sd, get_random_u64());
 }
 
 void tlssim_wire_start(struct tlssim_dev *sd)

@@ -118,6 +118,7 @@ int tlssim_ndo_bpf(struct net_device *dev, struct netdev_bpf *bpf)
 	struct tlssim_dev *sd = tlssim_priv(dev);
 	struct bpf_prog *old;
 
+	ASSERT_RTNL();
 	switch (bpf->command) {
 	case XDP_SETUP_PROG:
 		/* The core passes us a reference; we drop the old one. */

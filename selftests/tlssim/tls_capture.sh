@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# tlssim acceptance 2, wire part, against the kernel's own tls.ko: a native
-# XDP program on the receiving end (tsb) sees the frames exactly as they
-# were on the wire, before the device's RX TLS engine, and counts frames,
+# tlssim wire capture, against the kernel's own tls.ko: no plaintext on the
+# wire.  A native XDP program on the receiving end (tsb) sees the frames
+# exactly as they were on the wire, before the device's RX TLS engine, and
+# counts frames,
 # TCP payload bytes and frames containing the marker that the sender's
 # payload carries every 64 bytes (tls_tool -M; bpf/test/xdp_capture.bpf.c).
 #  - control: the same payload over plain TCP must show the marker in

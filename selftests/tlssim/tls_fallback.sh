@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# tlssim acceptance 4, against tls.ko: when the emulated device refuses an
+# tlssim software fallback, against tls.ko: when the emulated device refuses an
 # offload (context table full, injected tls_dev_add failure, capability
 # mismatch), the kernel keeps the socket in software and the transfer is
 # still byte-exact; the other direction/end keeps its offload.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# tlssim acceptance 3: 1 % loss and 1 % reordering on both wires (NET's
+# tlssim under wire faults: 1 % loss and 1 % reordering on both wires (NET's
 # debugfs knobs), TX and RX offloaded on both ends, against tls.ko.
 # Transfers stay byte-exact, TX out-of-order handling and RX resync (both
 # the driver-request and the async protocol, the latter with a response

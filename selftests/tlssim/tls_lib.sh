@@ -14,9 +14,6 @@ tls_modules() {
 	insmod "$TLSSIM_KO" || return 1
 }
 
-tls_build_tool() {
-	gcc -O2 -Wall -o "$TOOL" selftests/tlssim/tls_tool.c -lcrypto -lpthread
-}
 
 # tls_pair [MTU]
 tls_pair() {
@@ -79,16 +76,14 @@ tls_xfer() {
 	return $rc
 }
 
-# tls_tool_path: use a tool built on the host when it is up to date (gcc
-# under emulation takes minutes), else build one into $RUNDIR.
+# tls_tool_path: the tool selftests/Makefile built on the host (make
+# rebuilds it only when stale: gcc under emulation takes minutes)
 tls_tool_path() {
-	local pre=${O:-build}/selftests/tlssim/tls_tool
+	local o
 
-	if [ -x "$pre" ] && [ "$pre" -nt selftests/tlssim/tls_tool.c ]; then
-		TOOL=$pre
-		return 0
-	fi
-	tls_build_tool
+	o=$(cd "${O:-build}" && pwd) || return 1
+	TOOL=$o/selftests/tlssim/tls_tool
+	make -s -C selftests O="$o" "$TOOL"
 }
 
 # tls_live_ctx: contexts allocated by tlssim across all devices

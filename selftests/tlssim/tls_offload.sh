@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# tlssim acceptance 1, against the kernel's own tls.ko:
+# tlssim TX and RX offload, against the kernel's own tls.ko:
 #  1. TLS 1.2 AES-GCM-128/256 with TX and RX offloaded on both ends of a
 #     tlssim pair in two namespaces, $TLSSIM_BYTES (64 MiB) each way,
 #     byte-exact; tls_stat shows device offload, ethtool shows the work.
@@ -21,7 +21,7 @@ both() {
 	echo $(( $(tls_ctr $NS1 tsa "$1") + $(tls_ctr $NS2 tsb "$1") ))
 }
 
-# offloaded_run KEYBITS PORT [-6]: the full-size run of acceptance 1
+# offloaded_run KEYBITS PORT [-6]: the full-size offloaded run of check 1
 offloaded_run() {
 	local k=$1 port=$2 v6=$3 enc0 dec0 decb0 curtx=0 currx=0 i v
 

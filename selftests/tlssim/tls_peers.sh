@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# tlssim acceptance 2, against the kernel's own tls.ko: independent peers.
+# tlssim against independent TLS peers (the kernel's own tls.ko offloads).
 # Device-encrypted records are decrypted by kTLS SW and by userspace OpenSSL
 # reading the raw TCP stream (which also checks that no plaintext travels
 # on the wire); records encrypted by OpenSSL and by kTLS SW are decrypted

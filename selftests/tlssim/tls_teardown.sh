@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# tlssim acceptance 5, against tls.ko: live offloaded flows survive or die
+# tlssim teardown, against tls.ko: live offloaded flows survive or die
 # cleanly when the device goes away.  The kernel's NETDEV_DOWN handling
 # (tls_device_down) must call tls_dev_del for every context; no WARN (the
 # guest runs with panic_on_warn), no leaked context (the module's live
