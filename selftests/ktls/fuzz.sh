@@ -50,10 +50,13 @@ fi
 # both at once: the guest has two CPUs, and the mix is a test of its own
 "$bin/fuzz_syscalls" -s "$seed" -t "$sys_secs" -T 3 -P 3 >"$O/ktls/fuzz_syscalls.out" 2>&1 &
 sys_pid=$!
-if out=$("$bin/fuzz_records" -s "$seed" "${rargs[@]}" 2>&1); then
-	tap_ok "$(tail -n 1 <<<"$out")"
+rout=$O/ktls/fuzz_records.out
+if "$bin/fuzz_records" -s "$seed" "${rargs[@]}" >"$rout" 2>&1; then
+	tap_ok "$(tail -n 1 "$rout")"
 else
-	tap_fail "record fuzzer, seed $seed" "$(grep -v '^    record' <<<"$out" | tail -n 40)"
+	# every divergence line, then the last stream in full (all in $rout)
+	tap_fail "record fuzzer, seed $seed (output: $rout)" \
+		"$(grep -A 3 '^DIVERGENCE' "$rout" | grep -v '^    record' | head -n 40; tail -n 1 "$rout")"
 fi
 wait "$sys_pid"
 rc=$?

@@ -128,7 +128,7 @@ static int rec_len_pick(struct rng *r)
 		return rnd(r, 257);
 	if (c < 95)
 		return 257 + rnd(r, 4096 - 256);
-	return 4097 + rnd(r, MAX_PLAIN - 4096 + 1);
+	return 4097 + rnd(r, MAX_PLAIN - 4096);	/* up to 2^14 exactly */
 }
 
 static void stream_gen(struct stream *s, uint64_t sseed)
