@@ -74,8 +74,12 @@ for _ in $(seq 120); do
 	[ "$(tcp_objs)" -le "$base_tcp" ] && break
 	sleep 1
 done
-tap_check "TCP sockets back to baseline ($base_tcp)" \
-	test "$(tcp_objs)" -le "$base_tcp"
+if [ "$(tcp_objs)" -le "$base_tcp" ]; then
+	tap_ok "TCP sockets back to baseline ($base_tcp)"
+else
+	tap_fail "TCP sockets back to baseline ($base_tcp)" \
+		"$(tcp_objs) left after 120 s: $(ss -tanoi 2>&1 | head -n 20)"
+fi
 if [ "$prov" = ktls ]; then
 	tap_check "no kTLS context left (TlsCurrTxSw, TlsCurrRxSw)" \
 		awk '$1 ~ /^TlsCurr(Tx|Rx)Sw$/ && $2 != 0 {bad=1} END {exit bad}' \
