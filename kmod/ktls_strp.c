@@ -166,9 +166,7 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 		return 0;
 	if (!rx->rec_len) {
 		/* header incomplete: stash what is queued of it */
-		u32 n = min_t(u32, ktls_rxq_inq(sk),
-			      TLS_HEADER_SIZE - rx->stash_len);
-
+		n = min_t(u32, ktls_rxq_inq(sk), TLS_HEADER_SIZE - rx->stash_len);
 		if (!n)
 			return 0;
 		err = ktls_rxq_peek(sk, 0, rx->stash + rx->stash_len, n);
