@@ -48,22 +48,6 @@
 #define MAX_RECS	48
 #define STREAM_MAX	(MAX_RECS * (MAX_PLAIN + 512))
 
-static const char *case_name = "fuzz";
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL %s: ", case_name);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));
-	va_end(ap);
-	exit(1);
-}
-
-#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
-
 #include "rx_records.h"
 
 /* ---------- deterministic randomness ---------- */
@@ -329,25 +313,6 @@ static void pair(int *tx, int *rx)
 }
 
 
-/* recvmsg with a record type cmsg; *type -1 when none came */
-static ssize_t recv_typed(int fd, void *buf, size_t len, int flags, int *type)
-{
-	char cbuf[CMSG_SPACE(1)];
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr m = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*type = -1;
-	n = recvmsg(fd, &m, flags);
-	c = n >= 0 ? CMSG_FIRSTHDR(&m) : NULL;
-	if (c && c->cmsg_level == SOL_TLS && c->cmsg_type == TLS_GET_RECORD_TYPE)
-		*type = *(unsigned char *)CMSG_DATA(c);
-	return n;
-}
 
 struct stats {
 	long streams, records, reads, divergences;
@@ -398,7 +363,7 @@ static const char *stream_read(int fd, const struct stream *s, uint64_t rseed,
 			if (n > 0 && read(p[0], buf, n) != n)
 				fail("pipe read");
 		} else {
-			n = recv_typed(fd, buf, len, flags, &type);
+			n = recv_type(fd, buf, len, flags, &type);
 			e = errno;
 		}
 		st->reads++;
@@ -524,6 +489,7 @@ int main(int argc, char **argv)
 	struct timespec ts;
 	int c;
 
+	case_name = "fuzz";
 	while ((c = getopt(argc, argv, "s:r:t:n:vp:")) != -1) {
 		switch (c) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;

@@ -44,22 +44,6 @@
 #define SKIP_RC		4
 #define CASE_TIMEOUT	120
 
-static const char *case_name;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL %s: ", case_name);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));
-	va_end(ap);
-	exit(1);
-}
-
-#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
-
 #include "rx_records.h"
 
 static int fd_tx, fd_rx;	/* sending end, kTLS receiving end */

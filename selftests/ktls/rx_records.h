@@ -2,11 +2,32 @@
 /*
  * rx_test: userspace mirror of the kernel's TLS record protection (cipher
  * variants, keys, TLS_RX installation, record building with OpenSSL EVP),
- * so that the tests control every byte of every record. Included by
- * rx_test.c after its CHECK()/fail() helpers; not a library.
+ * so that the tests control every byte of every record, and the
+ * CHECK()/fail() helpers of the programs that include it (rx_test,
+ * hostile, fuzz_records); not a library.
  */
 #ifndef RX_RECORDS_H
 #define RX_RECORDS_H
+
+/* ---------- failing a case ---------- */
+
+/* the case being run, for fail()'s message */
+static const char *case_name = "?";
+
+/* Print why the case failed, with errno, and end the case's process. */
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "FAIL %s: ", case_name);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));
+	va_end(ap);
+	exit(1);
+}
+
+#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
 
 /* ---------- cipher state (userspace mirror of the kernel's) ---------- */
 
@@ -138,6 +159,30 @@ static int build_record(struct keys *k, uint8_t type, const uint8_t *pt, int len
 	free(in);
 	k->seq++;
 	return 5 + rlen;
+}
+
+/* recvmsg with a record-type cmsg; returns bytes, *type the record type
+ * (-1 when none came). */
+static inline ssize_t recv_type(int fd, void *buf, size_t len, int flags,
+				int *type)
+{
+	char cbuf[CMSG_SPACE(1)];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*type = -1;
+	n = recvmsg(fd, &m, flags);
+	if (n < 0)
+		return n;
+	c = CMSG_FIRSTHDR(&m);
+	if (c && c->cmsg_level == SOL_TLS && c->cmsg_type == TLS_GET_RECORD_TYPE)
+		*type = *(unsigned char *)CMSG_DATA(c);
+	return n;
 }
 
 #endif /* RX_RECORDS_H */

@@ -41,22 +41,6 @@
 #define MAX_PLAIN	16384
 #define SKIP_RC		4
 
-static const char *case_name;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL %s: ", case_name);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));
-	va_end(ap);
-	exit(1);
-}
-
-#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
-
 #include "rx_records.h"
 
 /* ---------- sockets ---------- */
@@ -109,28 +93,6 @@ static void send_rec(struct keys *k, uint8_t type, const void *pt, int len, int 
 	int n = build_record(k, type, pt, len, pad, rec);
 
 	send_all(fd_tx, rec, n);
-}
-
-/* recvmsg with a record-type cmsg; returns bytes, *type the record type. */
-static ssize_t recv_type(int fd, void *buf, size_t len, int flags, int *type)
-{
-	char cbuf[CMSG_SPACE(1)];
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr m = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*type = -1;
-	n = recvmsg(fd, &m, flags);
-	if (n < 0)
-		return n;
-	c = CMSG_FIRSTHDR(&m);
-	if (c && c->cmsg_level == SOL_TLS && c->cmsg_type == TLS_GET_RECORD_TYPE)
-		*type = *(unsigned char *)CMSG_DATA(c);
-	return n;
 }
 
 static void fill(uint8_t *p, size_t n, uint32_t seed)
