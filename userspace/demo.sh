@@ -93,7 +93,7 @@ run_provider() {
 	banner "Provider: $prov" "$(
 		case $prov in
 		tls) echo "the kernel's own net/tls (modprobe tls)";;
-		ktls) echo "our out-of-tree kmod/ktls.ko (insmod)";;
+		ktls) echo "our out-of-tree ktls.ko (insmod $KTLS_KO)";;
 		esac)"
 	step "loading $prov"
 	if ! provider_load "$prov"; then
@@ -124,7 +124,7 @@ CERTS=(--cert "$WORK/certs/rsa.crt" --key "$WORK/certs/rsa.key"
 
 run_provider tls || rc=1
 
-if [ -f kmod/ktls.ko ]; then
+if [ -f "$KTLS_KO" ]; then
 	if run_provider ktls; then
 		echo
 		echo "ktls.ko: same sessions, same results."
@@ -134,7 +134,7 @@ if [ -f kmod/ktls.ko ]; then
 		[ "${DEMO_STRICT:-0}" = 1 ] && rc=1
 	fi
 else
-	banner "kmod/ktls.ko is not built: only the kernel's tls.ko was shown"
+	banner "$KTLS_KO is not built: only the kernel's tls.ko was shown"
 fi
 
 banner "demo $([ $rc -eq 0 ] && echo finished: OK || echo FAILED)"

@@ -8,9 +8,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 . selftests/lib/tap.sh
+. selftests/lib/provider.sh	# KTLS_KO, TLSSIM_KO: this kernel's builds
 
 RUNDIR=${RUNDIR:-$(mktemp -d)}
-KO=kmod/ktls.ko
+KO=$KTLS_KO
 
 # built on the host by selftests/Makefile; make rebuilds it here if stale
 BIN=${O:-$PWD/build}/ktls/core_sockopt
@@ -100,7 +101,7 @@ dmesg | grep -qE "duplicate symbol (tls_get_record|tls_validate_xmit_skb|tls_off
 # tlssim.ko is built against the kernel's Module.symvers: it records tls.ko's
 # CRCs of tls_get_record, tls_validate_xmit_skb, tls_offload_tx_resync_request
 modprobe gf128mul 2>/dev/null
-if insmod drivers/tlssim/tlssim.ko 2>/dev/null; then
+if insmod "$TLSSIM_KO" 2>/dev/null; then
 	tap_ok "a driver built for tls.ko (tlssim.ko) loads with ktls.ko"
 	rmmod tlssim
 else

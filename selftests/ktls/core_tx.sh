@@ -10,13 +10,14 @@
 set -u
 cd "$(dirname "$0")/../.."
 . selftests/lib/tap.sh
+. selftests/lib/provider.sh	# KTLS_KO: this kernel's build
 
 RUNDIR=${RUNDIR:-$(mktemp -d)}
 # built on the host by selftests/Makefile; make rebuilds it here if stale
 BIN=${O:-$PWD/build}/ktls/core_txcheck
 make -s -C selftests O="${O:-$PWD/build}" "$BIN" || {
 	tap_fail "build core_txcheck"; tap_done; }
-tap_check "insmod ktls.ko" insmod kmod/ktls.ko
+tap_check "insmod ktls.ko" insmod "$KTLS_KO"
 
 tx() {
 	local desc=$1

@@ -2,13 +2,16 @@
 # Choose which module provides the TCP ULP "tls" inside a guest.
 #
 #   provider_load tls    the kernel's own net/tls (modprobe tls)
-#   provider_load ktls   our kmod/ktls.ko (insmod; its crypto deps autoload)
+#   provider_load ktls   our ktls.ko (insmod; its crypto deps autoload)
 #   provider_unload      remove whichever is loaded (fails if sockets use it)
 #
 # KTLS_PROVIDER in the environment picks the default for provider_load;
-# KTLS_KO another ktls.ko to load (a snapshot, an older build for A/B).
+# KTLS_KO the ktls.ko to load: vm-run sets it to the running kernel's build
+# ($O/mod/$KVER/kmod/ktls.ko); a snapshot or an older build for A/B.
 
 KTLS_REPO=${KTLS_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+KTLS_KO=${KTLS_KO:-${O:-$KTLS_REPO/build}/mod/$(uname -r)/kmod/ktls.ko}
+TLSSIM_KO=${TLSSIM_KO:-${O:-$KTLS_REPO/build}/mod/$(uname -r)/drivers/tlssim/tlssim.ko}
 
 provider_loaded() {
 	if grep -q '^tls ' /proc/modules; then echo tls
@@ -27,7 +30,7 @@ provider_load() {
 	ktls)
 		# ktls.ko uses symbols of nothing but the core kernel; the AEAD
 		# algorithms are requested by name when keys are installed.
-		insmod "${KTLS_KO:-$KTLS_REPO/kmod/ktls.ko}" ;;
+		insmod "$KTLS_KO" ;;
 	*)
 		echo "provider_load: unknown provider '$want'" >&2
 		return 1 ;;

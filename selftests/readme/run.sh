@@ -37,8 +37,8 @@ selftests/vm/vm-run -- uname -a|host|
 selftests/vm/vm-run --timeout 1800 -- selftests/conformance/run.sh tls|suite|conformance-tls
 make vm-shell|shell|
 selftests/vm/vm-run --shell|shell|
-insmod kmod/ktls.ko|inshell|
-modprobe tls; modprobe gf128mul; insmod drivers/tlssim/tlssim.ko|guest|
+insmod build/mod/$(uname -r)/kmod/ktls.ko|inshell|
+modprobe tls; modprobe gf128mul; insmod build/mod/$(uname -r)/drivers/tlssim/tlssim.ko|guest|
 ip link add sim0 type tlssim && ip link add sim1 link sim0 type tlssim|guest|
 IP_LIB_DIR=build/iproute2 ip link add sim2 type tlssim peer name sim3|guest|
 ethtool -K sim0 tls-hw-tx-offload on tls-hw-rx-offload on|guest|

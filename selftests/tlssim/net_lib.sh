@@ -2,7 +2,7 @@
 # Helpers for tlssim suites (sourced, not a suite).  Needs selftests/lib/tap.sh.
 #
 #   tlssim_load                  load the TLS provider (provider.sh) and
-#                                insmod drivers/tlssim/tlssim.ko (once)
+#                                insmod $TLSSIM_KO (once)
 #   tlssim_pair NS_A NS_B [MTU]  pair "ta" (in NS_A) <-> "tb" (in NS_B), made
 #                                with generic ip-link args, both up, with
 #                                10.77.0.1/24 fd77::1/64 on ta and .2/::2 on tb
@@ -14,10 +14,9 @@
 #                                succeeds iff both ends saw the same bytes
 
 TLSSIM_TOP=${TLSSIM_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-TLSSIM_KO=${TLSSIM_KO:-$TLSSIM_TOP/drivers/tlssim/tlssim.ko}
 TLSSIM_XFER="python3 $TLSSIM_TOP/selftests/lib/xfer.py"
 TLSSIM_IPLIB=${TLSSIM_IPLIB:-$TLSSIM_TOP/build/iproute2}
-. "$TLSSIM_TOP/selftests/lib/provider.sh"
+. "$TLSSIM_TOP/selftests/lib/provider.sh"	# KTLS_KO, TLSSIM_KO
 : "${RUNDIR:=$(mktemp -d)}"
 
 tlssim_load() {

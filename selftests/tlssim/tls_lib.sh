@@ -3,7 +3,7 @@
 # Two namespaces $NS1/$NS2 joined by a tlssim pair tsa (in NS1, 10.77.0.1,
 # fd77::1) and tsb (in NS2, 10.77.0.2, fd77::2).
 
-TLSSIM_KO=${TLSSIM_KO:-drivers/tlssim/tlssim.ko}
+. selftests/lib/provider.sh	# TLSSIM_KO: this kernel's tlssim.ko
 NS1=tlsA
 NS2=tlsB
 TOOL=${RUNDIR:-/tmp}/tls_tool

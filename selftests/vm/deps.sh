@@ -4,6 +4,8 @@
 # idempotently. With --check, only report (exit 1) when something is missing.
 set -euo pipefail
 
+# Every kernel make check covers (KVERS, as in the Makefile) and KVER.
+kvers=${KVERS:-6.1 6.12}
 kver=${KVER:-}
 pkgs=(
 	build-essential bc bison flex libelf-dev dwarves kmod cpio xz-utils
@@ -11,7 +13,7 @@ pkgs=(
 	iproute2 ethtool iputils-ping procps psmisc python3
 	clang llvm libbpf-dev bpftool
 	libssl-dev openssl gnutls-bin libgnutls28-dev
-	sparse linux-source-6.1 linux-headers-amd64 linux-perf
+	sparse linux-headers-amd64 linux-perf
 )
 
 missing() {
@@ -24,10 +26,25 @@ missing() {
 }
 
 need=$(missing "${pkgs[@]}")
-# The headers of the exact release we boot, when one was asked for.
-if [ -n "$kver" ]; then
-	need+=$'\n'$(missing "linux-headers-$kver")
+# The headers of each release we build for and boot, and the upstream
+# source of its series (net/tls to read, the upstream selftest to build).
+# A release the package lists do not know yet needs an apt-get update.
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck disable=SC2086
+rels=$("$here/kver.sh" $kvers 2>/dev/null) || rels=
+if [ -z "$rels" ] && [ "${1:-}" != "--check" ]; then
+	echo "deps: updating package lists to resolve kernels: $kvers"
+	sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -q
+	# shellcheck disable=SC2086
+	rels=$("$here/kver.sh" $kvers)
 fi
+[ -n "$rels" ] || need+=$'\n'"kernels($kvers)"
+for r in $rels $kver; do
+	series=$(echo "$r" | cut -d. -f1,2)
+	need+=$'\n'$(missing "linux-headers-$r" "linux-source-$series")
+done
 need=$(printf '%s\n' "$need" | sed '/^$/d')
 
 if [ "${1:-}" = "--check" ]; then

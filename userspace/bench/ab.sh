@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # A/B of ktls.ko builds against tls.ko in one guest boot, for deciding a
 # design change on a few figures (make bench is the full matrix):
-#   make bench-ab AB="build/ktls-old.ko kmod/ktls.ko" [AB_FIGS=...]
-# or inside a guest: userspace/bench/ab.sh build/ktls-old.ko kmod/ktls.ko
-# Keep copies of the builds to compare (cp kmod/ktls.ko build/ktls-x.ko):
+#   make bench-ab AB="build/ktls-old.ko build/mod/$KVER/kmod/ktls.ko" [AB_FIGS=...]
+# or inside a guest: userspace/bench/ab.sh build/ktls-old.ko build/mod/$KVER/kmod/ktls.ko
+# Keep copies of the builds to compare (cp build/mod/$KVER/kmod/ktls.ko build/ktls-x.ko):
 # each argument is loaded in turn, after tls.ko, AB_ROUNDS times.
 #
 # Environment: AB_FIGS ("mode ver cipher size;..." as ktls_bench bulk

@@ -5,7 +5,7 @@
 # with QUICK=1 in the environment for the short run).
 #
 # One boot, alternating providers: per round the kernel's tls.ko is loaded,
-# measured and unloaded, then kmod/ktls.ko the same way (A B A B ...); plain
+# measured and unloaded, then ktls.ko the same way (A B A B ...); plain
 # TCP, userspace OpenSSL and the AF_ALG AEAD bound are measured in the same
 # boot. Every measurement is one ktls_bench run appending one JSON line to
 # $BENCH_OUT/raw-<stamp>.jsonl; a failed one is recorded as n/a with its
@@ -15,7 +15,7 @@
 # Environment: QUICK=1, BENCH_OUT (default build/bench), BENCH_ROUNDS,
 # BENCH_SECS, BENCH_FLOWS ("1000 10000"), BENCH_BIN, BENCH_REQUIRE_KTLS
 # (passed on to report.py: 1 = a missing ktls figure is an error), KTLS_KO
-# (the ktls.ko to measure; default: a copy of kmod/ktls.ko taken at start).
+# (the ktls.ko to measure; default: a copy of this kernel's build, $O/mod/$KVER/kmod/ktls.ko, taken at start).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -171,7 +171,7 @@ use_provider() {
 	done
 	if [ "$(provider_loaded)" != "$want" ]; then
 		case $want in
-		ktls) [ -e kmod/ktls.ko ] || msg="kmod/ktls.ko not built; $msg" ;;
+		ktls) [ -e "$KTLS_KO" ] || msg="$KTLS_KO not built; $msg" ;;
 		esac
 		SKIP_REASON="provider $want failed to load: ${msg:-unknown}"
 		echo "bench: $SKIP_REASON" >&2
@@ -199,12 +199,13 @@ meta secs "$SECS"
 meta host "$(cat /proc/sys/kernel/hostname)"
 # HEAD only: a path-limited git log walks history over 9p for a minute
 meta repo_commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null)"
-# Measure one fixed module: a rebuild of kmod/ during the run must not
-# change what later rounds load.
-if [ -z "${KTLS_KO:-}" ] && [ -f kmod/ktls.ko ]; then
-	cp kmod/ktls.ko "$CACHE/ktls.ko" && export KTLS_KO=$CACHE/ktls.ko
+# Measure one fixed module: a rebuild during the run must not change what
+# later rounds load.
+ko=$KTLS_KO
+if [ -f "$ko" ]; then
+	cp "$ko" "$CACHE/ktls.ko" && export KTLS_KO=$CACHE/ktls.ko
 fi
-meta ktls_ko "${KTLS_KO:-kmod/ktls.ko} $(sha256sum "${KTLS_KO:-kmod/ktls.ko}" 2>/dev/null | cut -c1-12 || echo missing)"
+meta ktls_ko "$ko $(sha256sum "$ko" 2>/dev/null | cut -c1-12 || echo missing)"
 meta crypto_modules "$(grep -oE '^(aesni_intel|ghash_clmulni_intel|chacha_x86_64|poly1305_x86_64) ' /proc/modules | tr -d ' ' | tr '\n' ' ')"
 plan() {
 	local t v c s first=1
