@@ -39,9 +39,10 @@
 /* Smallest TLS_TX_MAX_PAYLOAD_LEN (RFC 8449 minimum record_size_limit) */
 #define KTLS_MIN_RECORD_SIZE_LIM	64
 
-/* TLS 1.3 record types we need to recognise */
+/* Record content types we need to recognise (RFC 8446 B.1) */
 #define KTLS_RECORD_TYPE_ALERT		21
 #define KTLS_RECORD_TYPE_HANDSHAKE	22
+#define KTLS_RECORD_TYPE_DATA		23
 
 /* ------------------------------------------------------------------ */
 /* Cipher table (ktls_crypto.c)                                        */
@@ -96,7 +97,7 @@ int ktls_cipher_ctx_init(struct tls_prot_info *prot, struct cipher_context *cctx
 void ktls_cipher_ctx_free(struct cipher_context *cctx);
 
 /* Sizes of the per-record scratch buffers the helpers below write. */
-#define KTLS_NONCE_BUF_SIZE		MAX_IV_SIZE	/* 16 */
+#define KTLS_NONCE_BUF_SIZE		16	/* CCM's B0 flags + 15 */
 #define KTLS_AAD_BUF_SIZE		TLS_MAX_AAD_SIZE	/* 13 */
 
 /*
@@ -287,6 +288,7 @@ void ktls_tx_install_write_space(struct sock *sk, struct tls_context *ctx);
 void ktls_tx_restore_write_space(struct sock *sk, struct tls_context *ctx);
 
 int ktls_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+/* ktls_tx_sendpage.c, built for kernels that have ->sendpage (compat.h) */
 int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
 		     size_t size, int flags);
 int ktls_tx_sendpage_locked(struct sock *sk, struct page *page, int offset,

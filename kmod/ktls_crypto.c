@@ -101,24 +101,21 @@ int ktls_cipher_ctx_init(struct tls_prot_info *prot, struct cipher_context *cctx
 {
 	const struct ktls_cipher *c = ktls_cipher_get(ci->cipher_type);
 	bool tls13 = ci->version == TLS_1_3_VERSION;
-	char *iv, *rec_seq;
+	u8 iv[KTLS_NONCE_BUF_SIZE];
+	int rc;
 
-	if (!c)
+	if (!c || c->salt_size + c->iv_size > sizeof(iv))
 		return -EINVAL;
 
 	/* cctx->iv is salt || iv, exactly what the nonce is derived from */
-	iv = kmalloc(c->salt_size + c->iv_size, GFP_KERNEL);
-	if (!iv)
-		return -ENOMEM;
 	memcpy(iv, ci_field(ci, c->salt_off), c->salt_size);
 	memcpy(iv + c->salt_size, ci_field(ci, c->iv_off), c->iv_size);
-
-	rec_seq = kmemdup(ci_field(ci, c->rec_seq_off), c->rec_seq_size,
-			  GFP_KERNEL);
-	if (!rec_seq) {
-		kfree_sensitive(iv);
-		return -ENOMEM;
-	}
+	/* Replace (rekey) or install; the old key material is wiped. */
+	rc = ktls_cctx_store(cctx, iv, c->salt_size + c->iv_size,
+			     ci_field(ci, c->rec_seq_off), c->rec_seq_size);
+	memzero_explicit(iv, sizeof(iv));
+	if (rc)
+		return rc;
 
 	prot->version = ci->version;
 	prot->cipher_type = ci->cipher_type;
@@ -131,20 +128,12 @@ int ktls_cipher_ctx_init(struct tls_prot_info *prot, struct cipher_context *cctx
 	prot->overhead_size = prot->prepend_size + prot->tag_size +
 			      prot->tail_size;
 	prot->aad_size = tls13 ? TLS_HEADER_SIZE : TLS_AAD_SPACE_SIZE;
-
-	/* Replace (rekey) or install; the old key material is wiped. */
-	ktls_cipher_ctx_free(cctx);
-	cctx->iv = iv;
-	cctx->rec_seq = rec_seq;
 	return 0;
 }
 
 void ktls_cipher_ctx_free(struct cipher_context *cctx)
 {
-	kfree_sensitive(cctx->iv);
-	kfree_sensitive(cctx->rec_seq);
-	cctx->iv = NULL;
-	cctx->rec_seq = NULL;
+	ktls_cctx_wipe(cctx);
 }
 
 static unsigned int nonce_offset(const struct tls_prot_info *prot)
@@ -192,7 +181,7 @@ void ktls_build_aad(const struct tls_prot_info *prot, u8 *aad,
 	if (prot->version == TLS_1_3_VERSION) {
 		/* AAD = the record header of the encrypted record */
 		len += prot->tail_size + prot->tag_size;
-		type = TLS_RECORD_TYPE_DATA;
+		type = KTLS_RECORD_TYPE_DATA;
 	} else {
 		memcpy(aad, rec_seq, prot->rec_seq_size);
 		aad += prot->rec_seq_size;
@@ -232,7 +221,7 @@ void ktls_build_header(const struct tls_prot_info *prot, u8 *buf,
 {
 	size_t len = plaintext_len + prot->overhead_size - TLS_HEADER_SIZE;
 
-	buf[0] = prot->version == TLS_1_3_VERSION ? TLS_RECORD_TYPE_DATA : type;
+	buf[0] = prot->version == TLS_1_3_VERSION ? KTLS_RECORD_TYPE_DATA : type;
 	buf[1] = TLS_1_2_VERSION_MAJOR;
 	buf[2] = TLS_1_2_VERSION_MINOR;
 	buf[3] = len >> 8;

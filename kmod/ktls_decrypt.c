@@ -229,7 +229,7 @@ static bool ktls_zc_ok(struct tls_context *ctx, const u8 *hdr, u32 data_len,
 		return false;
 	if (prot->version == TLS_1_3_VERSION)
 		return ctx->rx_no_pad || !ktls_rx_priv(ctx)->peer_pads;
-	return hdr[0] == TLS_RECORD_TYPE_DATA;
+	return hdr[0] == KTLS_RECORD_TYPE_DATA;
 }
 
 /* Zero what the AEAD wrote to the user pages d->dst[1..@n]. */
@@ -320,7 +320,7 @@ static int ktls_decrypt_zc(struct sock *sk, struct tls_context *ctx,
 	if (prot->version == TLS_1_3_VERSION) {
 		/* the guess: no padding, and the last byte says "data" */
 		type = d.tail[0];
-		if (type != TLS_RECORD_TYPE_DATA) {
+		if (type != KTLS_RECORD_TYPE_DATA) {
 			/* not for this reader (yet): leave nothing behind */
 			ktls_zc_wipe(&d, np);
 			if (!type) {

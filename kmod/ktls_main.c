@@ -119,7 +119,7 @@ static void ktls_proto_sw(struct proto *p, bool tx, bool rx)
 {
 	if (tx) {
 		p->sendmsg = ktls_tx_sendmsg;
-		p->sendpage = ktls_tx_sendpage;
+		ktls_set_sendpage(p, ktls_tx_sendpage);
 		p->splice_eof = ktls_tx_splice_eof;
 	}
 	if (rx) {
@@ -131,7 +131,7 @@ static void ktls_proto_sw(struct proto *p, bool tx, bool rx)
 static void ktls_ops_sw(struct proto_ops *o, bool tx, bool rx)
 {
 	if (tx) {
-		o->sendpage_locked = ktls_tx_sendpage_locked;
+		ktls_set_sendpage_locked(o, ktls_tx_sendpage_locked);
 		o->splice_eof = ktls_tx_splice_eof;
 	}
 	if (rx) {

@@ -94,7 +94,7 @@ static int ktls_rx_content_type(struct msghdr *msg, u8 type, u8 *control)
 
 	*control = type;
 	err = put_cmsg(msg, SOL_TLS, TLS_GET_RECORD_TYPE, sizeof(type), &type);
-	if (type != TLS_RECORD_TYPE_DATA &&
+	if (type != KTLS_RECORD_TYPE_DATA &&
 	    (err || (msg->msg_flags & MSG_CTRUNC)))
 		return -EIO;
 	return 1;
@@ -282,7 +282,7 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		goto end;
 	copied = err;
 	if (len <= copied || stop ||
-	    (control && control != TLS_RECORD_TYPE_DATA))
+	    (control && control != KTLS_RECORD_TYPE_DATA))
 		goto end;
 
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
@@ -303,7 +303,7 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 					  &skb);
 		if (err > 0) {
 			/* application data, already in the reader's buffer */
-			ktls_rx_content_type(msg, TLS_RECORD_TYPE_DATA,
+			ktls_rx_content_type(msg, KTLS_RECORD_TYPE_DATA,
 					     &control);
 			decrypted += err;
 			len -= err;
@@ -321,7 +321,7 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		 * Empty records carry nothing and a peer may send them
 		 * without end: do not let them keep a signal waiting.
 		 */
-		if (unlikely(!rxm->len) && rxm->type == TLS_RECORD_TYPE_DATA) {
+		if (unlikely(!rxm->len) && rxm->type == KTLS_RECORD_TYPE_DATA) {
 			consume_skb(skb);
 			if (signal_pending(current)) {
 				err = sock_intr_errno(sock_rcvtimeo(sk, flags &
@@ -361,7 +361,7 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			/* whole record returned before another type may start */
 			msg->msg_flags |= MSG_EOR;
 		}
-		if (control != TLS_RECORD_TYPE_DATA)
+		if (control != KTLS_RECORD_TYPE_DATA)
 			break;
 next:
 		/* let TCP process what queued up while we held the socket */
@@ -394,7 +394,7 @@ ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
 	skb = __skb_dequeue(&sw->rx_list);
 	/* no record after all (or an empty one) is not the end of stream */
 	while (!skb || (!ktls_rx_msg(skb)->len &&
-			ktls_rx_msg(skb)->type == TLS_RECORD_TYPE_DATA)) {
+			ktls_rx_msg(skb)->type == KTLS_RECORD_TYPE_DATA)) {
 		consume_skb(skb);
 		skb = NULL;
 		err = ktls_rx_rec_wait(sk, rx, flags & SPLICE_F_NONBLOCK);
@@ -413,7 +413,7 @@ ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
 	rxm = ktls_rx_msg(skb);
 
 	/* a pipe cannot carry the record type */
-	if (rxm->type != TLS_RECORD_TYPE_DATA) {
+	if (rxm->type != KTLS_RECORD_TYPE_DATA) {
 		err = -EINVAL;
 		goto requeue;
 	}

@@ -19,12 +19,13 @@
 
 #include "ktls_tx.h"
 
-/* Flags that a send on a TLS socket accepts (6.6+: MSG_EOR too). */
+/*
+ * Flags that a send on a TLS socket accepts (6.6+: MSG_EOR too); where
+ * splice arrives as sendmsg, MSG_SPLICE_PAGES and MSG_SENDPAGE_NOPOLICY.
+ */
 #define KTLS_SENDMSG_FLAGS	(MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL | \
-				 MSG_CMSG_COMPAT | MSG_EOR)
-#define KTLS_SENDPAGE_FLAGS	(MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL | \
-				 MSG_SENDPAGE_NOTLAST | MSG_SENDPAGE_NOPOLICY | \
-				 MSG_EOR)
+				 MSG_CMSG_COMPAT | MSG_EOR | \
+				 KTLS_SENDMSG_SPLICE_FLAGS)
 
 /*
  * Smallest append that references pages (user pages, or a sendpage page)
@@ -91,7 +92,8 @@ static int ktls_tx_cmsg(struct sock *sk, struct tls_context *ctx,
 
 /*
  * Feed @from into records of @type. @eor: close the last record when the
- * data is consumed. @by_ref: @from is a sendpage page that records may
+ * data is consumed. @by_ref: @from holds spliced pages (sendpage, or
+ * sendmsg with MSG_SPLICE_PAGES) that records may
  * reference instead of copying (a page or more), even across calls.
  * @flags: MSG_* of the call (MSG_DONTWAIT, ...).
  *
@@ -102,8 +104,8 @@ static int ktls_tx_cmsg(struct sock *sk, struct tls_context *ctx,
  * Returns bytes accepted or -errno; like tls.ko, an error after some data
  * was accepted returns the count, except a sequence wrap (EBADMSG).
  */
-static int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
-			     bool eor, bool by_ref, int flags)
+int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
+		      bool eor, bool by_ref, int flags)
 {
 	struct tls_context *ctx = tls_get_ctx(sk);
 	struct ktls_tx_ctx *txc = ktls_txc(ctx);
@@ -201,7 +203,7 @@ static int ktls_tx_sendmsg_locked(struct sock *sk, struct msghdr *msg)
 {
 	struct tls_context *ctx = tls_get_ctx(sk);
 	bool eor = !(msg->msg_flags & MSG_MORE);
-	u8 type = TLS_RECORD_TYPE_DATA;
+	u8 type = KTLS_RECORD_TYPE_DATA;
 	int rc;
 
 	/* MSG_EOR closes the record; asking for both is contradictory */
@@ -225,7 +227,9 @@ static int ktls_tx_sendmsg_locked(struct sock *sk, struct msghdr *msg)
 		return rc ? sk_stream_error(sk, msg->msg_flags, rc) : 0;
 	}
 
-	return ktls_tx_send_iter(sk, &msg->msg_iter, type, eor, false,
+	/* spliced pages (sendfile, splice) may be referenced, not copied */
+	return ktls_tx_send_iter(sk, &msg->msg_iter, type, eor,
+				 msg->msg_flags & KTLS_MSG_SPLICE_PAGES,
 				 msg->msg_flags);
 }
 
@@ -242,59 +246,6 @@ int ktls_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		return rc;
 	lock_sock(sk);
 	rc = ktls_tx_sendmsg_locked(sk, msg);
-	release_sock(sk);
-	mutex_unlock(&ctx->tx_lock);
-	return rc;
-}
-
-/*
- * sendfile/splice into the socket: a page or more is referenced by the
- * record and encrypted from where it is when the record closes (one pass
- * over the data, as tls.ko does); smaller pieces are copied (see
- * KTLS_TX_ZC_MIN and ktls_tx_rec_append()).
- */
-static int ktls_tx_do_sendpage(struct sock *sk, struct page *page, int offset,
-			       size_t size, int flags)
-{
-	bool eor = !(flags & (MSG_MORE | MSG_SENDPAGE_NOTLAST));
-	struct bio_vec bv = {
-		.bv_page = page,
-		.bv_offset = offset,
-		.bv_len = size,
-	};
-	struct iov_iter it;
-
-	if (!eor && (flags & MSG_EOR))
-		return -EINVAL;
-	/* more pages follow: keep TCP corked until the last one */
-	if (flags & MSG_SENDPAGE_NOTLAST)
-		flags |= MSG_MORE;
-
-	iov_iter_bvec(&it, ITER_SOURCE, &bv, 1, size);
-	return ktls_tx_send_iter(sk, &it, TLS_RECORD_TYPE_DATA, eor, true,
-				 flags);
-}
-
-int ktls_tx_sendpage_locked(struct sock *sk, struct page *page, int offset,
-			    size_t size, int flags)
-{
-	if (flags & ~(KTLS_SENDPAGE_FLAGS | MSG_NO_SHARED_FRAGS))
-		return -EOPNOTSUPP;
-	return ktls_tx_do_sendpage(sk, page, offset, size, flags);
-}
-
-int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
-		     size_t size, int flags)
-{
-	struct tls_context *ctx = tls_get_ctx(sk);
-	int rc;
-
-	if (flags & ~KTLS_SENDPAGE_FLAGS)
-		return -EOPNOTSUPP;
-
-	mutex_lock(&ctx->tx_lock);
-	lock_sock(sk);
-	rc = ktls_tx_do_sendpage(sk, page, offset, size, flags);
 	release_sock(sk);
 	mutex_unlock(&ctx->tx_lock);
 	return rc;
@@ -364,7 +315,7 @@ static void ktls_write_space(struct sock *sk)
 	 * While TX itself is pushing into TCP (in_tcp_sendpages), TCP may
 	 * wait for memory: only wake it, do not re-enter TX.
 	 */
-	if (!ctx->in_tcp_sendpages && ctx->tx_conf == TLS_SW)
+	if (!ktls_ctx_in_tcp_send(ctx) && ctx->tx_conf == TLS_SW)
 		ktls_tx_sw_write_space(sk, ctx);
 	ctx->sk_write_space(sk);
 }

@@ -91,6 +91,10 @@ static inline struct ktls_tx_ctx *ktls_txc(const struct tls_context *ctx)
 	return ctx->priv_ctx_tx;
 }
 
+/* ktls_tx.c: the send path under tx_lock and the socket lock */
+int ktls_tx_send_iter(struct sock *sk, struct iov_iter *from, u8 type,
+		      bool eor, bool by_ref, int flags);
+
 /* ktls_tx_rec.c */
 struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
 				      u8 type);

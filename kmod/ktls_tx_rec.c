@@ -283,7 +283,7 @@ static int rec_encrypt(struct sock *sk, struct tls_context *ctx,
 		       struct ktls_tx_rec *rec)
 {
 	const struct tls_prot_info *prot = &ctx->prot_info;
-	u8 hdr[TLS_HEADER_SIZE + MAX_IV_SIZE];
+	u8 hdr[TLS_HEADER_SIZE + KTLS_NONCE_BUF_SIZE];
 	DECLARE_CRYPTO_WAIT(wait);
 	int rc;
 
@@ -375,7 +375,7 @@ static int push_rec(struct sock *sk, struct tls_context *ctx,
 
 	flags &= MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL;
 	/* TCP may wait for memory: sk_write_space must not re-enter TX */
-	ctx->in_tcp_sendpages = true;
+	ktls_ctx_set_in_tcp_send(ctx, true);
 	while (rec->sent < total) {
 		struct scatterlist *sge = NULL;
 		u32 off = rec->sent, i = m->sg.start;
@@ -396,16 +396,15 @@ static int push_rec(struct sock *sk, struct tls_context *ctx,
 		n = sge->length - off;
 
 		tcp_rate_check_app_limited(sk);
-		ret = do_tcp_sendpages(sk, sg_page(sge), sge->offset + off, n,
-				       rec->sent + n == total ? flags :
-				       flags | MSG_SENDPAGE_NOTLAST);
+		ret = ktls_tcp_send_page(sk, sg_page(sge), sge->offset + off, n,
+					 flags, rec->sent + n != total);
 		if (ret <= 0) {
 			rc = ret ? ret : -EAGAIN;
 			break;
 		}
 		rec->sent += ret;
 	}
-	ctx->in_tcp_sendpages = false;
+	ktls_ctx_set_in_tcp_send(ctx, false);
 	return rc;
 }
 
