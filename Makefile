@@ -20,7 +20,8 @@
 # Debian 13 (selftests/vm/kver.sh turns each into a release). KVER is the
 # one kernel a plain 'make', 'make demo' or 'make bench' works with.
 KVERS ?= 6.1 6.12
-KVER ?= $(shell selftests/vm/kver.sh 2>/dev/null)
+# KVER may name a series (make bench KVER=6.12) or a release.
+override KVER := $(shell selftests/vm/kver.sh $(KVER) 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 O    ?= $(CURDIR)/build
 export KVER KDIR O

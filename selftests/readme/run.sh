@@ -31,6 +31,7 @@ trap '' PIPE
 TABLE='make demo|cheap|
 make check|skip|runs every suite, this one included
 make check T=conformance-tls|cheap|
+make check KVERS=6.12 T=core-tx|cheap|
 make check T=conformance-ktls F='"'tls.12_aes_gcm.*'"'|cheap|
 make check J=1|skip|runs every suite, this one included
 selftests/vm/vm-run -- uname -a|host|
@@ -105,6 +106,11 @@ cheap() {
 	"make check T=conformance-tls")
 		sel=$(T=conformance-tls selftests/run-suites --list)
 		[ "$sel" = conformance-tls ] || { echo "T selects: $sel"; return 1; }
+		;;
+	"make check KVERS=6.12 T=core-tx")
+		# KVERS picks the kernels, T the suite: one guest suite, on 6.12
+		sel=$(KVERS=6.12 T=core-tx selftests/run-suites --list)
+		[ "$sel" = 6.12/core-tx ] || { echo "KVERS, T select: $sel"; return 1; }
 		;;
 	"make check T=conformance-ktls F='tls.12_aes_gcm.*'")
 		sel=$(T=conformance-ktls selftests/run-suites --list)
