@@ -31,7 +31,8 @@ export KVER KDIR O
 # Kbuild writes its objects next to the sources, so each kernel builds in
 # its own tree of links to them: $(O)/mod/$(KVER)/kmod/ktls.ko and
 # $(O)/mod/$(KVER)/drivers/tlssim/tlssim.ko.
-MODDIRS := $(patsubst %/Kbuild,%,$(wildcard kmod/Kbuild drivers/*/Kbuild))
+# selftests/ktls/readsock is a test hook module (read_sock, as nvme-tcp).
+MODDIRS := $(patsubst %/Kbuild,%,$(wildcard kmod/Kbuild drivers/*/Kbuild selftests/ktls/readsock/Kbuild))
 MOD_O := $(O)/mod/$(KVER)
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile selftests/Makefile))
 

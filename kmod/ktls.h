@@ -334,9 +334,12 @@ void ktls_rx_sw_free(struct tls_context *ctx);
 
 int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		    int flags, int *addr_len);
+/* ktls_rx_skb.c */
 ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
 			    struct pipe_inode_info *pipe, size_t len,
 			    unsigned int flags);
+int ktls_rx_read_sock(struct sock *sk, read_descriptor_t *desc,
+		      sk_read_actor_t actor);
 bool ktls_rx_sock_is_readable(struct sock *sk);
 __poll_t ktls_rx_poll(struct file *file, struct socket *sock,
 		      struct poll_table_struct *wait);

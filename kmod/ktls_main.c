@@ -136,6 +136,7 @@ static void ktls_ops_sw(struct proto_ops *o, bool tx, bool rx)
 	}
 	if (rx) {
 		o->splice_read = ktls_rx_splice_read;
+		o->read_sock = ktls_rx_read_sock;
 		o->poll = ktls_rx_poll;
 	}
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktls software receive path: setup/teardown, recvmsg, splice_read, poll.
+ * ktls software receive path: setup/teardown, recvmsg, poll, and the
+ * reader lock and record steps that ktls_rx_skb.c (splice_read, read_sock)
+ * shares.
  *
  * Records come off the TCP stream through the parser (ktls_strp.c), are
  * decrypted whole (ktls_decrypt.c) and copied to the reader. A record that
@@ -12,8 +14,8 @@
  * the lock while sleeping, so every wait re-checks the state. Because of
  * those waits the socket lock alone does not keep two readers apart: a
  * reader that sleeps would let another take the record it is halfway
- * through. Readers (recvmsg, splice_read) therefore also hold the reader
- * lock below for the whole call, as tls.ko does.
+ * through. Readers (recvmsg, splice_read, read_sock) therefore also hold
+ * the reader lock below for the whole call, as tls.ko does.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,44 +29,33 @@
 #include "ktls_rx.h"
 
 /*
- * Take the socket and the reader lock (sw->reader_present, waiters on
- * sw->wq). Returns 0 with both held, or -errno (timeout, signal) with
- * neither.
+ * Take the reader lock (sw->reader_present, waiters on sw->wq) on a socket
+ * the caller owns. Returns 0 with it held, or -errno (timeout, signal).
  */
-static int ktls_rx_reader_lock(struct sock *sk, struct tls_sw_context_rx *sw,
-			       bool nonblock)
+int ktls_rx_reader_acquire(struct sock *sk, struct tls_sw_context_rx *sw,
+			   bool nonblock)
 {
-	long timeo;
-	int err = 0;
+	long timeo = sock_rcvtimeo(sk, nonblock);
 
-	lock_sock(sk);
-	timeo = sock_rcvtimeo(sk, nonblock);
+	sock_owned_by_me(sk);
 	while (unlikely(sw->reader_present)) {
 		DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
-		if (!timeo) {
-			err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(timeo);
-			break;
-		}
+		if (!timeo)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return sock_intr_errno(timeo);
 		sw->reader_contended = 1;
 		add_wait_queue(&sw->wq, &wait);
 		sk_wait_event(sk, &timeo, !READ_ONCE(sw->reader_present),
 			      &wait);
 		remove_wait_queue(&sw->wq, &wait);
 	}
-	if (err) {
-		release_sock(sk);
-		return err;
-	}
 	WRITE_ONCE(sw->reader_present, 1);
 	return 0;
 }
 
-static void ktls_rx_reader_unlock(struct sock *sk, struct tls_sw_context_rx *sw)
+void ktls_rx_reader_release(struct sock *sk, struct tls_sw_context_rx *sw)
 {
 	sock_owned_by_me(sk);
 	WRITE_ONCE(sw->reader_present, 0);
@@ -74,6 +65,27 @@ static void ktls_rx_reader_unlock(struct sock *sk, struct tls_sw_context_rx *sw)
 		else
 			sw->reader_contended = 0;
 	}
+}
+
+/*
+ * Take the socket and the reader lock. Returns 0 with both held, or
+ * -errno (timeout, signal) with neither.
+ */
+int ktls_rx_reader_lock(struct sock *sk, struct tls_sw_context_rx *sw,
+			bool nonblock)
+{
+	int err;
+
+	lock_sock(sk);
+	err = ktls_rx_reader_acquire(sk, sw, nonblock);
+	if (err)
+		release_sock(sk);
+	return err;
+}
+
+void ktls_rx_reader_unlock(struct sock *sk, struct tls_sw_context_rx *sw)
+{
+	ktls_rx_reader_release(sk, sw);
 	release_sock(sk);
 }
 
@@ -153,7 +165,7 @@ static int ktls_rx_list_copy(struct tls_sw_context_rx *sw, struct msghdr *msg,
  * of stream, or -errno (sticky decrypt error, pending KeyUpdate, socket
  * error, timeout/EAGAIN, signal).
  */
-static int ktls_rx_rec_wait(struct sock *sk, struct ktls_rx *rx, bool nonblock)
+int ktls_rx_rec_wait(struct sock *sk, struct ktls_rx *rx, bool nonblock)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	long timeo = sock_rcvtimeo(sk, nonblock);
@@ -228,9 +240,9 @@ static void ktls_rx_check_keyupdate(struct sock *sk, struct tls_context *ctx,
  * failed record is freed here, unread, and makes every later read fail
  * with EBADMSG.
  */
-static int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
-			       struct ktls_rx *rx, struct iov_iter *to,
-			       size_t room, struct sk_buff **skbp)
+int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
+			struct ktls_rx *rx, struct iov_iter *to,
+			size_t room, struct sk_buff **skbp)
 {
 	struct ktls_rx_rec rec = {};
 	int err;
@@ -372,71 +384,6 @@ next:
 end:
 	ktls_rx_reader_unlock(sk, sw);
 	return copied ? : err;
-}
-
-ssize_t ktls_rx_splice_read(struct socket *sock, loff_t *ppos,
-			    struct pipe_inode_info *pipe, size_t len,
-			    unsigned int flags)
-{
-	struct sock *sk = sock->sk;
-	struct tls_context *ctx = tls_get_ctx(sk);
-	struct tls_sw_context_rx *sw = ktls_rx_sw(ctx);
-	struct ktls_rx *rx = ktls_rx_priv(ctx);
-	struct ktls_rx_msg *rxm;
-	struct sk_buff *skb;
-	ssize_t copied = 0;
-	int err = 0;
-
-	err = ktls_rx_reader_lock(sk, sw, flags & SPLICE_F_NONBLOCK);
-	if (err)
-		return err;
-
-	skb = __skb_dequeue(&sw->rx_list);
-	/* no record after all (or an empty one) is not the end of stream */
-	while (!skb || (!ktls_rx_msg(skb)->len &&
-			ktls_rx_msg(skb)->type == KTLS_RECORD_TYPE_DATA)) {
-		consume_skb(skb);
-		skb = NULL;
-		err = ktls_rx_rec_wait(sk, rx, flags & SPLICE_F_NONBLOCK);
-		if (err <= 0)
-			goto end;
-		err = ktls_rx_next_record(sk, ctx, rx, NULL, 0, &skb);
-		if (err < 0)
-			goto end;
-		if (signal_pending(current)) {
-			consume_skb(skb);
-			err = sock_intr_errno(sock_rcvtimeo(sk, flags &
-							    SPLICE_F_NONBLOCK));
-			goto end;
-		}
-	}
-	rxm = ktls_rx_msg(skb);
-
-	/* a pipe cannot carry the record type */
-	if (rxm->type != KTLS_RECORD_TYPE_DATA) {
-		err = -EINVAL;
-		goto requeue;
-	}
-
-	copied = skb_splice_bits(skb, sk, rxm->offset, pipe,
-				 min_t(size_t, rxm->len, len), flags);
-	if (copied < 0) {
-		err = copied;
-		copied = 0;
-		goto requeue;
-	}
-	if (copied < rxm->len) {
-		rxm->offset += copied;
-		rxm->len -= copied;
-		goto requeue;
-	}
-	consume_skb(skb);
-end:
-	ktls_rx_reader_unlock(sk, sw);
-	return copied ? : err;
-requeue:
-	__skb_queue_head(&sw->rx_list, skb);
-	goto end;
 }
 
 bool ktls_rx_sock_is_readable(struct sock *sk)

@@ -122,6 +122,18 @@ struct ktls_rx_rec {
 	bool last;
 };
 
+/* ktls_rx.c: the steps every reader takes (see ktls_rx_skb.c) */
+int ktls_rx_reader_acquire(struct sock *sk, struct tls_sw_context_rx *sw,
+			   bool nonblock);
+void ktls_rx_reader_release(struct sock *sk, struct tls_sw_context_rx *sw);
+int ktls_rx_reader_lock(struct sock *sk, struct tls_sw_context_rx *sw,
+			bool nonblock);
+void ktls_rx_reader_unlock(struct sock *sk, struct tls_sw_context_rx *sw);
+int ktls_rx_rec_wait(struct sock *sk, struct ktls_rx *rx, bool nonblock);
+int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
+			struct ktls_rx *rx, struct iov_iter *to,
+			size_t room, struct sk_buff **skbp);
+
 /* ktls_rx_rec.c: the TCP receive queue (rxq) and a record's bytes */
 u32 ktls_rxq_inq(const struct sock *sk);
 int ktls_rxq_eat(struct sock *sk, u32 len);

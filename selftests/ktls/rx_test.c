@@ -789,6 +789,93 @@ static void t_prequeue(const struct var *v)
 	CHECK(n == 3000 && !memcmp(got, pt, 3000), "prequeued (%zd)", n);
 }
 
+/* ---------- read_sock: an in-kernel consumer (readsock.ko) ---------- */
+
+#define READSOCK_PATH	"/sys/kernel/debug/readsock"
+
+/*
+ * One read_sock() call through readsock.ko on fd_rx, taking at most @want
+ * bytes, after waiting for fd_rx to be readable when @wait. Returns the
+ * bytes handed over (copied to @out), or -errno.
+ */
+static ssize_t read_sock(int hook, void *out, size_t want, bool wait)
+{
+	struct pollfd pfd = { .fd = fd_rx, .events = POLLIN };
+	char cmd[32];
+	ssize_t n, tot = 0;
+
+	if (wait)
+		CHECK(poll(&pfd, 1, 10000) == 1, "poll before read_sock");
+	snprintf(cmd, sizeof(cmd), "%d %zu", fd_rx, want);
+	if (write(hook, cmd, strlen(cmd)) < 0)
+		return -errno;
+	while ((n = read(hook, (uint8_t *)out + tot, want - tot)) > 0)
+		tot += n;
+	CHECK(n == 0, "read the hook");
+	return tot;
+}
+
+/*
+ * read_sock() hands a kernel consumer the plaintext of data records only
+ * (6.12's tls.ko; 6.1's tls.ko leaves TCP's, which hands over ciphertext):
+ * every byte of many records of many sizes in order, an empty record
+ * skipped, a record taken in parts with the rest left for recvmsg, and a
+ * control record refused with EINVAL and left for recvmsg.
+ */
+static void t_read_sock(const struct var *v)
+{
+	static uint8_t pt[256 * 1024], got[256 * 1024];
+	size_t total = 0, tot = 0;
+	struct keys k;
+	int hook, type, i;
+	ssize_t n;
+
+	setup(&k, v);
+	hook = open(READSOCK_PATH, O_RDWR);
+	CHECK(hook >= 0, "open %s (readsock.ko loaded?)", READSOCK_PATH);
+	CHECK(read_sock(hook, got, 100, false) == -EAGAIN,
+	      "read_sock with nothing queued: want EAGAIN");
+
+	fill(pt, sizeof(pt), 11);
+	for (i = 0; total + MAX_PLAIN <= sizeof(pt) / 4; i++) {
+		int len = 1 + (i * 7919) % MAX_PLAIN;
+
+		send_rec(&k, REC_DATA, pt + total, len, 0);
+		total += len;
+		if (i == 3)
+			send_rec(&k, REC_DATA, "", 0, 0);	/* empty */
+	}
+	while (tot < total) {
+		n = read_sock(hook, got + tot, 7000, true);
+		CHECK(n > 0, "read_sock after %zu of %zu bytes: %zd", tot, total, n);
+		tot += n;
+	}
+	CHECK(tot == total && !memcmp(pt, got, total),
+	      "read_sock bytes differ from what was sent (%zu bytes)", total);
+
+	/* a record taken in parts: the rest stays for recvmsg */
+	send_rec(&k, REC_DATA, pt + total, 1000, 0);
+	n = read_sock(hook, got, 100, true);
+	CHECK(n == 100 && !memcmp(got, pt + total, 100), "read_sock 100 of a record");
+	n = recv(fd_rx, got, sizeof(got), 0);
+	CHECK(n == 900 && !memcmp(got, pt + total + 100, 900),
+	      "recv the rest after read_sock (%zd)", n);
+
+	/* a control record is not for read_sock; recvmsg gets it, then data */
+	send_rec(&k, REC_ALERT, "al", 2, 0);
+	send_rec(&k, REC_DATA, pt, 50, 0);
+	usleep(100000);
+	CHECK(read_sock(hook, got, 100, true) == -EINVAL,
+	      "read_sock of a control record: want EINVAL");
+	n = recv_type(fd_rx, got, sizeof(got), 0, &type);
+	CHECK(n == 2 && type == REC_ALERT && !memcmp(got, "al", 2),
+	      "control record after read_sock (%zd, %d)", n, type);
+	n = read_sock(hook, got, 100, true);
+	CHECK(n == 50 && !memcmp(got, pt, 50), "read_sock after the control record");
+	expect_eagain();
+	close(hook);
+}
+
 #include "cases.h"
 
 static const struct tcase cases[] = {
@@ -801,6 +888,7 @@ static const struct tcase cases[] = {
 	{ "bigxfer", t_bigxfer }, { "copymode", t_copymode },
 	{ "hdr_stash", t_hdr_stash }, { "rekey", t_rekey },
 	{ "nopad", t_nopad }, { "guess", t_guess }, { "prequeue", t_prequeue },
+	{ "read_sock", t_read_sock },
 };
 
 

@@ -17,7 +17,8 @@ if [ ! -x "$lint/scripts/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/const_structs.checkpatch || exit 2
 fi
 
-files=$(git ls-files 'kmod/*.[ch]' 'drivers/*.[ch]' 'selftests/vm/testmod/*.c')
+files=$(git ls-files 'kmod/*.[ch]' 'drivers/*.[ch]' 'selftests/vm/testmod/*.c' \
+	'selftests/ktls/readsock/*.c')
 echo "== checkpatch ($(echo "$files" | wc -w) files)"
 # CONST_STRUCT: ktls.ko, like net/tls, builds its proto_ops tables at run
 # time from TCP's own, so they cannot be const.
@@ -33,7 +34,7 @@ fi
 # of links to the sources (as the Makefile builds).
 # shellcheck disable=SC2086
 for k in $(selftests/vm/kver.sh ${KVERS:-6.1 6.12}); do
-	for d in $(ls -d kmod drivers/* 2>/dev/null); do
+	for d in $(ls -d kmod drivers/* selftests/ktls/readsock 2>/dev/null); do
 		[ -f "$d/Kbuild" ] || continue
 		echo "== sparse $d ($k)"
 		selftests/vm/linktree.sh "$d" "$lint/mod/$k/$d"
