@@ -39,6 +39,7 @@
 #include <openssl/evp.h>
 
 #include "ktls_setup.h"
+#include "mix.h"
 
 
 #define REC_DATA	23
@@ -52,13 +53,6 @@
 
 /* ---------- deterministic randomness ---------- */
 
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 struct rng {
 	uint64_t s;
@@ -66,7 +60,7 @@ struct rng {
 
 static uint32_t rnd(struct rng *r, uint32_t n)
 {
-	r->s = mix(r->s);
+	r->s = ktls_mix64(r->s);
 	return n ? (uint32_t)(r->s >> 32) % n : 0;
 }
 
@@ -101,7 +95,7 @@ struct stream {
 
 static uint8_t plain_byte(uint64_t sseed, size_t pos)
 {
-	return (uint8_t)mix(sseed ^ (pos * 0x100000001b3ULL));
+	return (uint8_t)ktls_mix64(sseed ^ (pos * 0x100000001b3ULL));
 }
 
 static int rec_len_pick(struct rng *r)
@@ -443,7 +437,7 @@ out:
 static int run_stream(struct stream *s, uint64_t seed, long idx,
 		      struct stats *st)
 {
-	uint64_t sseed = mix(seed ^ mix(idx));
+	uint64_t sseed = ktls_mix64(seed ^ ktls_mix64(idx));
 	struct sender sd;
 	struct keys k;
 	pthread_t t;
@@ -461,9 +455,9 @@ static int run_stream(struct stream *s, uint64_t seed, long idx,
 		close(rx);
 		return errno == ENOENT ? 0 : (fail("TLS_RX"), 1);
 	}
-	sd = (struct sender){ .fd = tx, .s = s, .seed = mix(sseed + 1) };
+	sd = (struct sender){ .fd = tx, .s = s, .seed = ktls_mix64(sseed + 1) };
 	pthread_create(&t, NULL, sender_fn, &sd);
-	bad = stream_read(rx, s, mix(sseed + 2), st, why, sizeof(why));
+	bad = stream_read(rx, s, ktls_mix64(sseed + 2), st, why, sizeof(why));
 	close(rx);
 	pthread_join(t, NULL);
 	close(tx);

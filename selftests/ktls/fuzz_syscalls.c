@@ -43,23 +43,17 @@
 #include <linux/ktls.h>
 
 #include "ktls_setup.h"
+#include "mix.h"
 
 
 #define MAX_PAIRS	8
 #define MAX_THREADS	4
 #define BUF_SIZE	(64 << 10)
 
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 static uint32_t rnd(uint64_t *s, uint32_t n)
 {
-	*s = mix(*s);
+	*s = ktls_mix64(*s);
 	return n ? (uint32_t)(*s >> 32) % n : 0;
 }
 
@@ -406,14 +400,14 @@ int main(int argc, char **argv)
 		if (write(tmpfile_fd, page, sizeof(page)) != sizeof(page))
 			return 1;
 	}
-	s = mix(seed);
+	s = ktls_mix64(seed);
 	for (i = 0; i < npairs; i++) {
 		pthread_rwlock_init(&pairs[i].lock, NULL);
 		pair_open(&pairs[i], &s);
 	}
 	for (i = 0; i < nthreads; i++) {
 		w[i].id = i;
-		w[i].seed = mix(seed * 1000003 + i);
+		w[i].seed = ktls_mix64(seed * 1000003 + i);
 		pthread_create(&w[i].t, NULL, worker_fn, &w[i]);
 	}
 	usleep((useconds_t)(seconds * 1e6));

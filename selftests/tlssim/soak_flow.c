@@ -37,6 +37,7 @@
 #include <linux/ktls.h>
 
 #include "ktls_setup.h"
+#include "mix.h"
 
 
 #define MAX_FLOWS	64
@@ -62,18 +63,11 @@ struct flow {
 	pthread_t tx, rx;
 };
 
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 /* byte @off of direction @dir (0: client to server) of flow @id */
 static uint8_t pat(int id, int dir, uint64_t off)
 {
-	return (uint8_t)(mix(((uint64_t)id << 48) ^ ((uint64_t)dir << 47) ^
+	return (uint8_t)(ktls_mix64(((uint64_t)id << 48) ^ ((uint64_t)dir << 47) ^
 			     (off >> 3)) >> ((off & 7) * 8));
 }
 
@@ -100,7 +94,7 @@ static int set_key(const struct flow *f, int optname, int dir, int gen)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(k); i++)
-		k[i] = (uint8_t)mix(f->id * 1000 + dir * 100 + gen * 7 + i);
+		k[i] = (uint8_t)ktls_mix64(f->id * 1000 + dir * 100 + gen * 7 + i);
 	return ktls_set_key(f->fd, optname, f->version, f->cipher, k, k + 32,
 			    k + 44, NULL);
 }
@@ -129,13 +123,13 @@ static void *tx_fn(void *arg)
 	static __thread uint8_t buf[CHUNK];
 	uint64_t off = 0, next_rekey = 2 << 20;
 	double end = now() + seconds;
-	uint64_t rnd = mix(f->id + 77);
+	uint64_t rnd = ktls_mix64(f->id + 77);
 
 	while (now() < end) {
 		size_t len, i;
 		ssize_t n;
 
-		rnd = mix(rnd);
+		rnd = ktls_mix64(rnd);
 		len = 1 + rnd % CHUNK;
 		for (i = 0; i < len; i++)
 			buf[i] = pat(f->id, dir, off + i);
@@ -154,7 +148,7 @@ static void *tx_fn(void *arg)
 				return NULL;
 			}
 			atomic_fetch_add(&total_rekeys, 1);
-			next_rekey = off + (1 << 20) + mix(rnd) % (4 << 20);
+			next_rekey = off + (1 << 20) + ktls_mix64(rnd) % (4 << 20);
 		}
 	}
 	if (send_typed(f->fd, REC_COUNT, &off, sizeof(off)) != sizeof(off))
