@@ -53,7 +53,6 @@
 
 /* ---------- deterministic randomness ---------- */
 
-
 struct rng {
 	uint64_t s;
 };
