@@ -49,11 +49,13 @@ tx "TLS12 TLS_TX_MAX_PAYLOAD_LEN 64 with MSG_MORE" -V 12 -m more -s 333 -n 50000
 tx "TLS13 TLS_TX_MAX_PAYLOAD_LEN 63 sendfile" -V 13 -m sendfile -s 50000 -n 50000 -L 63
 tx "TLS12 1 MiB sendfile" -V 12 -m sendfile -s 1048576 -n 1048576
 
-for i in $(seq 1 20); do
-	[ "$(cat /sys/module/ktls/refcnt)" = 0 ] && break
-	sleep 0.5
+refs=none
+for i in $(seq 1 50); do
+	{ read -r refs </sys/module/ktls/refcnt; } 2>/dev/null
+	[ "$refs" = 0 ] && break
+	sleep 0.2
 done
-tap_check "module refcount back to 0" test "$(cat /sys/module/ktls/refcnt)" = 0
+tap_check "module refcount back to 0" test "$refs" = 0
 tap_check "no live TX contexts" awk '$1 == "TlsCurrTxSw" && $2 != 0 { exit 1 }' /proc/net/tls_stat
 tap_check "rmmod ktls" rmmod ktls
 tap_done
