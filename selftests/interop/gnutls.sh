@@ -20,69 +20,69 @@ PEER=${GNUTLS_PEER:-userspace/gnutls_peer}
 PORT=4600
 interop_setup
 [ -x "$PEER" ] || { tap_fail "gnutls_peer built" "$PEER missing"; tap_done; exit 1; }
-D=$INTEROP_WORK/certs
+D=$CERTD
 
 # run_case DESC SERVER-CMD... -- CLIENT-CMD...
 #   Runs the server in the background and the client in the foreground, and
 #   checks both exit 0, both RESULT lines, the SHA-256 of each direction on
 #   both ends, and that /proc/net/tls_stat moved by the kTLS flags reported.
 run_case() {
-	local desc=$1 srv=() cli=() out rc1 rc2 why= tx=0 rx=0 n c r
-	local b0=$INTEROP_WORK/stat.before b1=$INTEROP_WORK/stat.after
-	local sr cr
+	local desc=$1 srv=() cli=() rc1 rc2 why= tx=0 rx=0 c r
+	local so=$INTEROP_WORK/srv.out co=$INTEROP_WORK/cli.out
+	local sroles croles sr='' cr=''
+	local -A s0 s1
 	shift
 	while [ "$1" != -- ]; do srv+=("$1"); shift; done
 	shift
 	cli=("$@")
 	want_case "$desc" || return 0
 	PORT=$((PORT + 1))
-	stat_snap "$b0"
-	"${srv[@]}" --port $PORT >"$INTEROP_WORK/srv.out" 2>&1 &
+	stat_read s0
+	"${srv[@]}" --port $PORT >"$so" 2>&1 &
 	local pid=$!
 	wait_listen $PORT $pid
-	"${cli[@]}" --port $PORT >"$INTEROP_WORK/cli.out" 2>&1
+	"${cli[@]}" --port $PORT >"$co" 2>&1
 	rc2=$?
 	wait $pid
 	rc1=$?
-	stat_snap "$b1"
-	out=$(cat "$INTEROP_WORK/srv.out" "$INTEROP_WORK/cli.out")
+	stat_read s1
 	[ $rc1 -eq 0 ] || why+="server exit $rc1; "
 	[ $rc2 -eq 0 ] || why+="client exit $rc2; "
-	sr=$(awk '$1 == "RESULT" { sub("role=", "", $2); print $2 }' \
-		"$INTEROP_WORK/srv.out")
-	cr=$(awk '$1 == "RESULT" { sub("role=", "", $2); print $2 }' \
-		"$INTEROP_WORK/cli.out")
-	for r in $sr $cr; do
-		[ "$(result_field "$out" "$r" status)" = ok ] ||
+	# each end's role as it reports it (the first RESULT line of its file)
+	results_read "$so"
+	sroles=("${RES_ROLES[@]}")
+	sr=${sroles[0]:-}
+	results_read "$co"
+	croles=("${RES_ROLES[@]}")
+	cr=${croles[0]:-}
+	results_read "$so" "$co"
+	for r in "${sroles[@]}" "${croles[@]}"; do
+		[ "${RES[$r.status]:-}" = ok ] ||
 			why+="no ok RESULT from $r; "
-		n=$(result_field "$out" "$r" ktls_tx)
-		tx=$((tx + ${n:-0}))
-		n=$(result_field "$out" "$r" ktls_rx)
-		rx=$((rx + ${n:-0}))
+		tx=$((tx + ${RES[$r.ktls_tx]:-0}))
+		rx=$((rx + ${RES[$r.ktls_rx]:-0}))
 	done
 	[ -n "$sr" ] && [ -n "$cr" ] || why+="missing RESULT lines; "
 	if [ -n "$sr" ] && [ -n "$cr" ]; then
-		[ "$(result_field "$out" "$sr" sent_sha256)" = \
-		  "$(result_field "$out" "$cr" recv_sha256)" ] ||
+		[ "${RES[$sr.sent_sha256]:-}" = "${RES[$cr.recv_sha256]:-}" ] ||
 			why+="server->client SHA-256 differs; "
-		[ "$(result_field "$out" "$cr" sent_sha256)" = \
-		  "$(result_field "$out" "$sr" recv_sha256)" ] ||
+		[ "${RES[$cr.sent_sha256]:-}" = "${RES[$sr.recv_sha256]:-}" ] ||
 			why+="client->server SHA-256 differs; "
 	fi
 	[ $((tx + rx)) -gt 0 ] || why+="the kernel carried no records; "
-	c=$(stat_delta "$b0" "$b1" TlsTxSw)
+	c=$((${s1[TlsTxSw]:-0} - ${s0[TlsTxSw]:-0}))
 	[ "$c" -eq $tx ] || why+="TlsTxSw moved by $c, want $tx; "
-	c=$(stat_delta "$b0" "$b1" TlsRxSw)
+	c=$((${s1[TlsRxSw]:-0} - ${s0[TlsRxSw]:-0}))
 	[ "$c" -eq $rx ] || why+="TlsRxSw moved by $c, want $rx; "
-	c=$(stat_delta "$b0" "$b1" TlsDecryptError)
+	c=$((${s1[TlsDecryptError]:-0} - ${s0[TlsDecryptError]:-0}))
 	[ "$c" -eq 0 ] || why+="TlsDecryptError moved by $c; "
 	if [ -z "$why" ]; then
 		tap_ok "$desc"
-		printf '%s\n' "$out" | grep -E '\] (recv|send|kTLS) ' | tap_diag
+		diag_transfer "$so" "$co"
 		return 0
 	fi
 	tap_fail "$desc" "$why"
-	printf '%s\n' "$out" | tail -n 30 | tap_diag
+	cat "$so" "$co" | tail -n 30 | tap_diag
 }
 
 OSSL=("$INTEROP_TOOL")
