@@ -55,8 +55,8 @@ tap_xfail() {
 # The command's output goes to a file, not through $(...): in a guest
 # without KVM every fork costs a noticeable fraction of a second. A shell
 # function still runs in a subshell, so that its variables, cd or exit
-# stay out of the suite's shell. The file is reused, not removed (one more
-# fork per check).
+# stay out of the suite's shell. The file is reused, and removed by
+# tap_done (rm is one more fork).
 tap_check() {
 	local desc=$1 out=${TMPDIR:-/tmp}/tap_check.$BASHPID rc
 	shift
@@ -76,6 +76,7 @@ tap_check() {
 }
 
 tap_done() {
+	[ ! -e "${TMPDIR:-/tmp}/tap_check.$BASHPID" ] || rm -f "${TMPDIR:-/tmp}/tap_check.$BASHPID"
 	tap_emit "1..$TAP_N"
 	[ "$TAP_FAILED" -eq 0 ]
 }
