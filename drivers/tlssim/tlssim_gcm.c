@@ -19,7 +19,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <crypto/algapi.h>
-#include <asm/unaligned.h>
+#include "compat.h"
 #include "tlssim_gcm.h"
 
 int tlssim_gcm_key_init(struct tlssim_gcm_key *k, const u8 *key, unsigned int keylen)

@@ -7,6 +7,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
+#include "compat.h"
 #include "tlssim.h"
 
 static atomic_t tlssim_last_id = ATOMIC_INIT(0);
@@ -207,4 +208,6 @@ void tlssim_setup(struct net_device *dev)
 	dev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
 			   NETIF_F_TSO | NETIF_F_TSO6;
 	dev->features = dev->hw_features | NETIF_F_HIGHDMA;
+	/* native XDP with every verdict, and a redirect target */
+	tlssim_xdp_set_features(dev);
 }

@@ -61,6 +61,14 @@ enum tlssim_tls_stat {
 #define TLSSIM_CAP_RX			BIT(5)
 #define TLSSIM_CAP_ALL			GENMASK(5, 0)
 
+/*
+ * Record content types (RFC 5246 6.2.1, RFC 8446 5.1) a plausible header
+ * may carry: change_cipher_spec up to application_data.  Ours, as the
+ * kernel's TLS_RECORD_TYPE_DATA went private to net/tls in 6.12.
+ */
+#define TLSSIM_CT_FIRST			20
+#define TLSSIM_CT_DATA			23
+
 #define TLSSIM_RESYNC_DRIVER		0
 #define TLSSIM_RESYNC_ASYNC		1
 

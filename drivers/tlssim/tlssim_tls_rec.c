@@ -13,7 +13,7 @@
  */
 #include <linux/kernel.h>
 #include <crypto/algapi.h>
-#include <asm/unaligned.h>
+#include "compat.h"
 #include "tlssim_tls_priv.h"
 
 /* largest ciphertext TLS 1.2 allows (RFC 5246 6.2.3): 2^14 + 2048 */
@@ -44,10 +44,10 @@ bool tlssim_rec_hdr_plausible(const struct tlssim_ctx *c, const u8 *hdr)
 
 	if (c->version == TLS_1_3_VERSION) {
 		/* outer type is always application data; inner type byte */
-		if (hdr[0] != TLS_RECORD_TYPE_DATA)
+		if (hdr[0] != TLSSIM_CT_DATA)
 			return false;
 		min++;
-	} else if (hdr[0] < 20 || hdr[0] > TLS_RECORD_TYPE_DATA) {
+	} else if (hdr[0] < TLSSIM_CT_FIRST || hdr[0] > TLSSIM_CT_DATA) {
 		return false;
 	}
 	if (hdr[1] != 3 || hdr[2] != 3)

@@ -32,6 +32,7 @@
 #include <linux/skbuff.h>
 #include <net/tcp.h>
 #include <net/tls.h>
+#include "compat.h"
 #include "tlssim.h"
 #include "tlssim_tls_priv.h"
 
@@ -50,7 +51,7 @@ static void rx_req_issue(struct tlssim_ctx *c)
 
 	c->req_issued = true;
 	if (c->async_mode) {
-		tls_offload_rx_resync_async_request_end(c->sk, htonl(c->req_seq));
+		tlssim_resync_async_end(c->sk, &c->async, htonl(c->req_seq));
 		tlssim_tstat_add(t, TSS_RX_RESYNC_REQ_END, 1);
 	} else {
 		/* the core matches the last header byte's sequence */
@@ -73,8 +74,8 @@ static void rx_req_new(struct tlssim_ctx *c, u32 hdr_seq, u32 window)
 	c->req_records = 0;
 	c->req_delay = READ_ONCE(t->resync_delay);
 	if (c->async_mode) {
-		tls_offload_rx_resync_async_request_start(c->sk, htonl(hdr_seq),
-							  min_t(u32, window, U16_MAX));
+		tlssim_resync_async_start(c->sk, &c->async, htonl(hdr_seq),
+					  min_t(u32, window, U16_MAX));
 		tlssim_tstat_add(t, TSS_RX_RESYNC_REQ_START, 1);
 	}
 	if (!c->req_delay)

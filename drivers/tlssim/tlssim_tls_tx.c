@@ -31,6 +31,7 @@
 #include <linux/skbuff.h>
 #include <net/tcp.h>
 #include <net/tls.h>
+#include "compat.h"
 #include "tlssim.h"
 #include "tlssim_tls_priv.h"
 
@@ -223,7 +224,7 @@ struct sk_buff *tlssim_tls_xmit(struct tlssim_dev *sd, struct sk_buff *skb)
 	unsigned int off;
 	u32 seq, len;
 
-	if (!t || !sk || !tls_is_sk_tx_device_offloaded(sk))
+	if (!t || !sk || !tlssim_skb_tx_offloaded(skb))
 		return skb;
 	tctx = tls_get_ctx(sk);
 	c = *tlssim_ctx_slot(tctx, TLS_OFFLOAD_CTX_DIR_TX);

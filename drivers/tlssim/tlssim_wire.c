@@ -24,6 +24,7 @@
 #include <linux/rcupdate.h>
 #include <net/checksum.h>
 
+#include "compat.h"
 #include "tlssim.h"
 
 #define TLSSIM_HOLD_JIFFIES	2
