@@ -9,7 +9,9 @@ cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 . selftests/tlssim/net_lib.sh
 
-PING="busybox ping"
+# Pings 0.2 s apart instead of 1 s: every check counts replies (or their
+# absence, still waited for with -W), none depends on the interval.
+PING="busybox ping -i 0.2"
 
 carrier() {	# DEV [NS] -> 1 or 0 (empty when down)
 	tlssim_in "$2" cat "/sys/class/net/$1/carrier" 2>/dev/null
@@ -66,11 +68,38 @@ tap_check "carrier back when the peer comes up" test "$(carrier ta)" = 1
 tap_check "ethtool -i: driver tlssim, bus-info tlssim:<id>" \
 	bash -c 'ethtool -i ta | grep -qx "driver: tlssim" &&
 		 ethtool -i ta | grep -q "^bus-info: tlssim:[0-9]"'
-tap_check "ethtool -k: TLS, checksum and TSO features on" \
-	bash -c 'k=$(ethtool -k ta); for f in tls-hw-tx-offload tls-hw-rx-offload \
-		 rx-checksumming tx-checksum-ip-generic scatter-gather \
-		 tx-tcp-segmentation tx-tcp6-segmentation; do
-		 grep -qx "[[:space:]]*$f: on" <<<"$k" || { echo "$f"; exit 1; }; done'
+# lines_all FMT NAME...: for every NAME a line of stdin matches the regex
+# FMT with %s replaced by NAME, else print the first NAME missing.  One awk
+# for all names: under TCG each grep would cost a process start.
+lines_all() {
+	local fmt=$1
+	shift
+	awk -v fmt="$fmt" -v names="$*" '
+		BEGIN { n = split(names, w, " ") }
+		{
+			for (i = 1; i <= n; i++) {
+				re = fmt
+				gsub(/%s/, w[i], re)
+				if ($0 ~ re)
+					ok[i] = 1
+			}
+		}
+		END { for (i = 1; i <= n; i++) if (!ok[i]) { print w[i]; exit 1 } }'
+}
+
+features_on() {
+	ethtool -k ta | lines_all '^[[:space:]]*%s: on$' tls-hw-tx-offload tls-hw-rx-offload \
+		rx-checksumming tx-checksum-ip-generic scatter-gather \
+		tx-tcp-segmentation tx-tcp6-segmentation
+}
+
+counters_named() {
+	ethtool -S ta | lines_all '^ *%s: [0-9]' wire_tx_frames wire_drop wire_reorder \
+		wire_dup wire_corrupt wire_corrupt_payload rx_csum_bad rx_xdp_drop \
+		tx_tls_encrypted_packets rx_tls_decrypted_packets rx_tls_err
+}
+
+tap_check "ethtool -k: TLS, checksum and TSO features on" features_on
 for f in tls-hw-tx-offload tls-hw-rx-offload; do
 	tap_check "ethtool -K $f off" bash -c \
 		"ethtool -K ta $f off && ethtool -k ta | grep -qx '$f: off'"
@@ -85,11 +114,7 @@ tap_check "tx-checksumming off takes tls-hw-tx-offload with it" bash -c \
 	"ethtool -K ta tx off; ethtool -k ta | grep -q '^tls-hw-tx-offload: off'"
 tap_check "tx-checksumming on brings tls-hw-tx-offload back" bash -c \
 	"ethtool -K ta tx on; ethtool -k ta | grep -qx 'tls-hw-tx-offload: on'"
-tap_check "ethtool -S: wire and TLS counter names" bash -c \
-	's=$(ethtool -S ta); for n in wire_tx_frames wire_drop wire_reorder wire_dup \
-		wire_corrupt wire_corrupt_payload rx_csum_bad rx_xdp_drop \
-		tx_tls_encrypted_packets rx_tls_decrypted_packets rx_tls_err; do
-		grep -q "^ *$n: [0-9]" <<<"$s" || { echo "$n"; exit 1; }; done'
+tap_check "ethtool -S: wire and TLS counter names" counters_named
 
 dir=$(tlssim_dbg ta)
 tap_check "debugfs dir of ta has fault knobs and ifname" bash -c \
@@ -163,8 +188,16 @@ tap_check "delete plugin pair by either end" bash -c \
 
 # --- namespace deletion -------------------------------------------------------
 ip link set pc netns nsa
-tap_check "deleting a netns deletes the end in the other netns" bash -c \
-	'ip netns del nsb; sleep 1; ! ip -n nsa link show pc 2>/dev/null'
+# cleanup_net runs from a workqueue: poll (up to 10 s) for the end to go
+gone_pc() {
+	ip netns del nsb || return 1
+	for _ in $(seq 50); do
+		ip -n nsa link show pc >/dev/null 2>&1 || return 0
+		sleep 0.2
+	done
+	return 1
+}
+tap_check "deleting a netns deletes the end in the other netns" gone_pc
 ip netns add nsc
 ip -n nsc link add sa type tlssim
 ip -n nsc link add sb link sa type tlssim
@@ -193,14 +226,17 @@ tap_check "... devices gone" bash -c \
 	 ! ip link show ue 2>/dev/null'
 tap_check "... debugfs root gone" test ! -e /sys/kernel/debug/tlssim
 ip netns del nsa
+deleted=$SECONDS
 
-# A device reference left behind would block the netns cleanup and make
-# netdev_wait_allrefs() complain after 10 s.
-sleep 12
-tap_check "no 'waiting for ... to become free' in dmesg (no leaked refs)" \
-	bash -c '! dmesg | grep -q "unregister_netdevice: waiting"'
 tap_check "no tlssim device left anywhere" \
 	bash -c '! grep -q tlssim /proc/net/dev && test -z "$(ip netns list)"'
 tap_check "reload tlssim.ko" tlssim_load
 tap_check "final unload" rmmod tlssim
+
+# A device reference left behind would block the netns cleanup and make
+# netdev_wait_allrefs() complain after 10 s: wait 12 s from the last
+# deletion, the reload and unload above included.
+sleep $((12 - (SECONDS - deleted) > 0 ? 12 - (SECONDS - deleted) : 0))
+tap_check "no 'waiting for ... to become free' in dmesg (no leaked refs)" \
+	bash -c '! dmesg | grep -q "unregister_netdevice: waiting"'
 tap_done

@@ -62,7 +62,7 @@ for i in range(count):
 }
 
 # udp_sink NS ADDR PORT: print the sorted numbers of the "seq N" datagrams
-# that arrived, once none came for 3 s after the first.
+# that arrived, once the "end" datagram came (or none for 30 s).
 udp_sink() {
 	ip netns exec "$1" python3 -c '
 import socket, sys
@@ -74,8 +74,11 @@ s.settimeout(60)	# the sender may take long to start on a slow guest
 got = set()
 try:
     while True:
-        got.add(int(s.recv(2048).split()[1]))
-        s.settimeout(3)
+        m = s.recv(2048)
+        if m.startswith(b"end"):
+            break
+        got.add(int(m.split()[1]))
+        s.settimeout(30)
 except socket.timeout:
     pass
 print(" ".join(map(str, sorted(got))))
@@ -83,16 +86,23 @@ print(" ".join(map(str, sorted(got))))
 }
 
 # udp_decided SEED [noise]: 200 datagrams over ta's wire (50 % loss) after
-# writing SEED; prints the numbers of those that arrived.
+# writing SEED; prints the numbers of those that arrived.  Then, with loss
+# off for it, one "end" datagram: frames cross the wire and the receive
+# path in order, so the sink has every survivor when it sees the end (no
+# waiting for a quiet wire).
 udp_decided() {
-	local out=$RUNDIR/sink.out pid
+	local out=$RUNDIR/sink.out pid loss
 	rm -f "$RUNDIR/sink.ready"
 	udp_sink nsb 10.77.0.2 7100 >"$out" &
 	pid=$!
 	for _ in $(seq 50); do [ -e "$RUNDIR/sink.ready" ] && break; sleep 0.1; done
 	echo "$1" >"$d/seed"
 	udp_burst nsa 10.77.0.2 7100 200 ${2:+noise}
+	loss=$(cat "$d/loss")
+	echo 0 >"$d/loss"
+	ip netns exec nsa bash -c 'echo end >/dev/udp/10.77.0.2/7100'
 	wait $pid
+	echo "$loss" >"$d/loss"
 	cat "$out"
 }
 
@@ -189,32 +199,59 @@ tap_check "corrupt_payload: plain TCP delivers the corrupted bytes" bash -c \
 faults ta nsa 0 0 0 0 0
 
 # Deletion under traffic: the transfers must fail, the kernel must not.
+# under_traffic PORT: start a transfer that would last long, return once
+# 2000 frames of it crossed ta's wire (up to 60 s)
+under_traffic() {
+	local w0
+	w0=$(tlssim_stat ta wire_tx_frames nsa)
+	XFER_TIMEOUT=20 tlssim_xfer nsb 10.77.0.2 nsa $((1 << 30)) "$1" >/dev/null 2>&1 &
+	xp=$!
+	for _ in $(seq 300); do
+		[ "$(stat_delta ta nsa wire_tx_frames "$w0")" -ge 2000 ] && return 0
+		sleep 0.2
+	done
+}
+
+# end_traffic: the transfer failed or will (its path is gone); end its
+# processes (all there is in the namespaces) instead of waiting for their
+# 20 s timeouts
+end_traffic() {
+	local ns
+	for ns in nsa nsb; do
+		ip netns pids $ns 2>/dev/null | xargs -r kill -9
+	done
+	wait $xp
+}
+
+# ta_gone: the namespace's cleanup (a workqueue) took ta too (up to 10 s)
+ta_gone() {
+	for _ in $(seq 50); do
+		ip -n nsa link show ta >/dev/null 2>&1 || return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 faults ta nsa 10000 10000 0 0 0
-XFER_TIMEOUT=20 tlssim_xfer nsb 10.77.0.2 nsa $((1 << 30)) 7008 >/dev/null 2>&1 &
-xp=$!
-sleep 3
+under_traffic 7008
 tap_check "delete a device under traffic (with a held reordered frame)" \
 	ip -n nsa link del ta
-wait $xp
 tap_check "both ends gone" bash -c '! ip -n nsb link show tb 2>/dev/null'
+end_traffic
 
 ip netns del nsa
 ip netns del nsb
 tlssim_pair nsa nsb
-XFER_TIMEOUT=20 tlssim_xfer nsb 10.77.0.2 nsa $((1 << 30)) 7009 >/dev/null 2>&1 &
-xp=$!
-sleep 3
+under_traffic 7009
 # The receiver's socket pins its netns: end the process, then delete the
 # namespace at once while the sender keeps pushing frames into the pair.
 ip netns pids nsb | xargs -r kill -9
 tap_check "delete the receiver's namespace under traffic" ip netns del nsb
-wait $xp
-tap_check "the sender's end went with it" bash -c '! ip -n nsa link show ta 2>/dev/null'
+tap_check "the sender's end went with it" ta_gone
+end_traffic
 tlssim_pair nsa nsb
-XFER_TIMEOUT=20 tlssim_xfer nsb 10.77.0.2 nsa $((1 << 30)) 7010 >/dev/null 2>&1 &
-xp=$!
-sleep 3
+under_traffic 7010
 tap_check "unload the module under traffic" rmmod tlssim
-wait $xp
+end_traffic
 cleanup
 tap_done

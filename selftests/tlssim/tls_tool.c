@@ -18,9 +18,11 @@
  *
  * usage: tls_tool -l|-C ADDR -p PORT [-6] [-k 128|256] [-n BYTES]
  *                 [-T MODE] [-R MODE] [-s SEED] [-t SECS] [-M]
- *                 [-w MSECS]
+ *                 [-w MSECS [-g FILE]]
  * MODE: ktls, raw, plain or off.  -w: pause after each write (of up to
- * 64 KiB or one raw record), to make a flow last long enough to act on.
+ * 64 KiB or one raw record), to make a flow last long enough to act on;
+ * with -g only until FILE exists: a test that is done acting on the flow
+ * creates it, and the rest goes at full speed.
  * -T/-R: how this end sends/receives; "off" skips that direction.
  * Prints "tls_tool: sent N received N" and exits 0 when byte-exact.
  */
@@ -60,6 +62,7 @@ static unsigned long long nbytes = 1 << 20;
 static unsigned long long seed = 1;
 static int marker;
 static int write_pause_ms;
+static const char *pause_until;
 static int sock_fd;
 
 static void keys_for(int c2s, struct dirkeys *k)
@@ -238,6 +241,8 @@ static void *sender(void *arg)
 			sn++;
 		}
 		d->done += len;
+		if (write_pause_ms && pause_until && !access(pause_until, F_OK))
+			write_pause_ms = 0;
 		if (write_pause_ms)
 			usleep(write_pause_ms * 1000);
 	}
@@ -370,7 +375,7 @@ int main(int argc, char **argv)
 	log_set_name("tls_tool", LOG_PROG);
 	tx.mode = M_KTLS;
 	rx.mode = M_KTLS;
-	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:Mw:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:Mw:g:")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'C': caddr = optarg; break;
@@ -384,6 +389,7 @@ int main(int argc, char **argv)
 		case 't': alarm(atoi(optarg)); break;
 		case 'M': marker = 1; break;
 		case 'w': write_pause_ms = atoi(optarg); break;
+		case 'g': pause_until = optarg; break;
 		default: exit(2);
 		}
 	}

@@ -21,11 +21,13 @@ tls_modules || { tap_fail "load tls, gf128mul, tlssim"; tap_done; exit 1; }
 tls_tool_path || { tap_fail "build tls_tool"; tap_done; exit 1; }
 tls_pair || { tap_fail "create tlssim pair in two namespaces"; tap_done; exit 1; }
 D1=$(tls_dbg $NS1 tsa)
-# The writer pauses $PAUSE ms after each 64 KiB: the flow lasts long
-# enough (~20 s for 8 MiB) that the resyncs, which the kernel answers at
-# the writer's next record, are done and checked (context state, counters
-# still rising) while it runs, even when ethtool takes seconds under TCG.
+# The writer pauses $PAUSE ms after each 64 KiB until $GO exists: the flow
+# lasts as long as the resyncs, which the kernel answers at the writer's
+# next record, take to be done and checked (context state, counters still
+# rising) while it runs, even when ethtool takes seconds under TCG; then
+# the checks create $GO and the rest of the flow goes at full speed.
 PAUSE=${TLSSIM_TXRESYNC_PAUSE_MS:-150}
+GO=$RUNDIR/txresync.go
 
 ctr() {
 	tls_ctr $NS1 tsa "$1"
@@ -57,7 +59,8 @@ txresync_run() {
 	ooo0=$(ctr tx_tls_ooo)
 	drop0=$(ctr tx_tls_drop_no_sync_data)
 	[ $HAVE_TRACE = 1 ] && echo >$TRACE/trace
-	tls_xfer_bg 5030 "$BYTES" "-T off $3" "-R off -w $PAUSE $4"
+	rm -f "$GO"
+	tls_xfer_bg 5030 "$BYTES" "-T off $3" "-R off -w $PAUSE -g $GO $4"
 	# mid-flow: once the device is encrypting
 	wait_ctr tx_tls_encrypted_packets $((enc0 + 50)) ||
 		tap_fail "$tag: device started encrypting"
@@ -70,6 +73,7 @@ txresync_run() {
 	fi
 	encmid=$(ctr tx_tls_encrypted_packets)
 	state=$(awk '$1 == "tx" { print $NF }' "$D1/contexts")
+	touch "$GO"
 	if tls_xfer_wait; then
 		tap_ok "$tag: $BYTES bytes byte-exact across the resyncs"
 	else
