@@ -30,13 +30,15 @@ need=$(missing "${pkgs[@]}")
 # source of its series (net/tls to read, the upstream selftest to build).
 # A release the package lists do not know yet needs an apt-get update.
 here=$(cd "$(dirname "$0")" && pwd)
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+updated=
 # shellcheck disable=SC2086
 rels=$("$here/kver.sh" $kvers 2>/dev/null) || rels=
 if [ -z "$rels" ] && [ "${1:-}" != "--check" ]; then
 	echo "deps: updating package lists to resolve kernels: $kvers"
-	sudo=
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
 	$sudo apt-get update -q
+	updated=1
 	# shellcheck disable=SC2086
 	rels=$("$here/kver.sh" $kvers)
 fi
@@ -56,8 +58,6 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 echo "deps: installing: $(echo $need)"
-sudo=
-[ "$(id -u)" -eq 0 ] || sudo=sudo
-$sudo apt-get update -q
+[ -n "$updated" ] || $sudo apt-get update -q
 # shellcheck disable=SC2086
 $sudo apt-get install -y -q --no-install-recommends $need
