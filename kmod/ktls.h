@@ -348,22 +348,45 @@ __poll_t ktls_rx_poll(struct file *file, struct socket *sock,
 void ktls_rx_exit(void);
 
 /* ------------------------------------------------------------------ */
-/* Device offload (the device path to come)                            */
+/* Device offload (ktls_device*.c)                                     */
 /* ------------------------------------------------------------------ */
 
 /*
  * Hand TX/RX of a socket to the NIC its route leaves through, as tls.ko's
- * tls_set_device_offload{,_rx}(). No device takes a socket yet: setsockopt
- * tries these first and falls back to software on any error, as tls.ko.
+ * tls_set_device_offload{,_rx}(). setsockopt tries these first and falls
+ * back to software on any error, as tls.ko does.
+ *
+ * Layering: ktls_device.c (route lookup, the list of offloaded contexts,
+ * the netdev notifier, device down) is below ktls_device_tx.c and
+ * ktls_device_rx.c; nothing in the software path calls up into them
+ * except through the hooks declared here.
  */
-static inline int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx)
-{
-	return -EOPNOTSUPP;
-}
 
-static inline int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx)
-{
-	return -EOPNOTSUPP;
-}
+/* ktls_device.c: module init/exit (netdev notifier) */
+int ktls_device_init(void);
+void ktls_device_exit(void);
+
+/*
+ * ktls_device_tx.c. Under lock_sock, with ctx->crypto_send validated.
+ * 0: TX is offloaded (the caller sets tx_conf = TLS_HW); -errno: use
+ * software, nothing changed.
+ */
+int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx);
+
+/*
+ * ktls_device_rx.c. Under lock_sock, with ctx->crypto_recv validated and
+ * software RX already set up by ktls_rx_sw_init() (records the device did
+ * not decrypt are decrypted in software, as tls.ko). 0: the device
+ * decrypts (the caller sets rx_conf = TLS_HW); -errno: software only.
+ */
+int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx);
+/* Close, under lock_sock: tell the device to forget the RX flow. */
+void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx);
+/*
+ * Device going down (ktls_device.c's notifier, process context, RTNL held,
+ * socket NOT locked): stop using @netdev for RX of @ctx; later records are
+ * decrypted in software.
+ */
+void ktls_device_rx_down(struct tls_context *ctx, struct net_device *netdev);
 
 #endif /* _KTLS_H */

@@ -261,6 +261,13 @@ static int __init ktls_init(void)
 		return err;
 	}
 
+	err = ktls_device_init();
+	if (err) {
+		ktls_stats_exit();
+		tcp_unregister_ulp(&ktls_ulp_ops);
+		return err;
+	}
+
 	/* release: everything above is visible to ktls_ulp_init() */
 	smp_store_release(&ktls_ready, true);
 	return 0;
@@ -269,6 +276,7 @@ static int __init ktls_init(void)
 static void __exit ktls_exit(void)
 {
 	tcp_unregister_ulp(&ktls_ulp_ops);
+	ktls_device_exit();
 	ktls_stats_exit();
 	/* kfree_rcu() of the last contexts must not outlive the module text */
 	rcu_barrier();
