@@ -8,8 +8,9 @@ NS1=tlsA
 NS2=tlsB
 TOOL=${RUNDIR:-/tmp}/tls_tool
 
+# The ULP provider: KTLS_PROVIDER (tls, the default, or ktls).
 tls_modules() {
-	modprobe tls || return 1
+	provider_load || return 1
 	modprobe gf128mul 2>/dev/null
 	insmod "$TLSSIM_KO" || return 1
 }
