@@ -141,15 +141,21 @@ static void ktls_ops_sw(struct proto_ops *o, bool tx, bool rx)
 	}
 }
 
-/* Every [tx_conf][rx_conf] of software and base from TCP's own tables. */
+/*
+ * Every [tx_conf][rx_conf] of base, software and device from TCP's own
+ * tables. A device RX flow reads through the software RX entries: the
+ * parser and decrypt path skip the crypto of records the NIC decrypted.
+ * Device TX uses the software entries until ktls_device_tx.c installs
+ * its own.
+ */
 static void ktls_build_tables(struct ktls_proto_set *set,
 			      const struct proto *prot,
 			      const struct proto_ops *ops)
 {
 	int tx, rx;
 
-	for (tx = TLS_BASE; tx <= TLS_SW; tx++) {
-		for (rx = TLS_BASE; rx <= TLS_SW; rx++) {
+	for (tx = TLS_BASE; tx <= TLS_HW; tx++) {
+		for (rx = TLS_BASE; rx <= TLS_HW; rx++) {
 			struct proto *p = &set->prot[tx][rx];
 
 			*p = *prot;
@@ -157,9 +163,10 @@ static void ktls_build_tables(struct ktls_proto_set *set,
 			p->getsockopt = ktls_getsockopt;
 			p->disconnect = ktls_disconnect;
 			p->close = ktls_sk_proto_close;
-			ktls_proto_sw(p, tx == TLS_SW, rx == TLS_SW);
+			ktls_proto_sw(p, tx != TLS_BASE, rx != TLS_BASE);
 			set->ops[tx][rx] = *ops;
-			ktls_ops_sw(&set->ops[tx][rx], tx == TLS_SW, rx == TLS_SW);
+			ktls_ops_sw(&set->ops[tx][rx], tx != TLS_BASE,
+				    rx != TLS_BASE);
 		}
 	}
 }
