@@ -164,4 +164,42 @@ static inline int ktls_cctx_store(struct cipher_context *cctx,
 }
 #endif
 
+/*
+ * Filling a page fragment of a tls_record_info: 6.5 added
+ * skb_frag_fill_page_desc() and later kernels dropped the separate
+ * setters (skb_frag_t stopped being a bio_vec). Kbuild greps skbuff.h for
+ * it and defines KTLS_COMPAT_FRAG_FILL.
+ */
+static inline void ktls_frag_fill(skb_frag_t *frag, struct page *page,
+				  unsigned int off, unsigned int size)
+{
+#ifdef KTLS_COMPAT_FRAG_FILL
+	skb_frag_fill_page_desc(frag, page, off, size);
+#else
+	__skb_frag_set_page(frag, page);
+	skb_frag_off_set(frag, off);
+	skb_frag_size_set(frag, size);
+#endif
+}
+
+/*
+ * Size of the TX offload context with the driver's private area: 6.1 ends
+ * struct tls_offload_context_tx with a flexible driver_state[] and sizes
+ * it with TLS_OFFLOAD_CONTEXT_SIZE_TX; later kernels made it a fixed
+ * array inside the struct.
+ */
+#ifdef TLS_OFFLOAD_CONTEXT_SIZE_TX
+#define KTLS_OFFLOAD_CTX_TX_SIZE	TLS_OFFLOAD_CONTEXT_SIZE_TX
+#else
+#define KTLS_OFFLOAD_CTX_TX_SIZE	sizeof(struct tls_offload_context_tx)
+#endif
+
+/* What leaves the software fallback is ciphertext: no "decrypted" mark. */
+static inline void ktls_skb_clear_decrypted(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_TLS_DEVICE) || IS_ENABLED(CONFIG_SKB_DECRYPTED)
+	skb->decrypted = 0;
+#endif
+}
+
 #endif /* _KTLS_COMPAT_H */

@@ -211,7 +211,18 @@ struct ktls_context {
 	struct tls_context base;
 	/* TLS_TX_MAX_PAYLOAD_LEN: user data bytes per record (64..16384) */
 	u16 tx_max_payload_len;
+	/* device TX (tx_conf == TLS_HW): ktls's own state, ktls_device_tx.h */
+	struct ktls_dtx *dtx;
+	/* device flows: the final free, queued by ktls_device.c */
+	struct work_struct dev_free_work;
+	/* KTLS_DEV_* bits, ktls_device.c */
+	unsigned long dev_flags;
 };
+
+/* TX's device context is deleted (rekey moved TX to software) */
+#define KTLS_DEV_TX_DELETED	0
+/* sk_destruct ran: device down must not touch the socket */
+#define KTLS_DEV_SK_GONE	1
 
 static inline struct ktls_context *ktls_ctx(struct tls_context *ctx)
 {
@@ -367,11 +378,85 @@ int ktls_device_init(void);
 void ktls_device_exit(void);
 
 /*
+ * The shared device layer (ktls_device.c), used by the TX and RX paths:
+ *
+ * ktls_device_lookup(): the device @sk's route leaves through, the lowest
+ * one below a bond/team (as tls.ko), with a reference (dev_put() it), or
+ * NULL. Does not check features.
+ *
+ * ktls_device_offload_begin()/_end(): bracket tls_dev_add() and
+ * ktls_device_attach(), so that NETDEV_DOWN either sees the new context or
+ * runs before it and makes begin() fail (-EINVAL: the device is not up).
+ * begin() returns with the offload lock held only on success.
+ *
+ * ktls_device_attach(): after a successful tls_dev_add() (TX or RX; once
+ * per socket, a second call does nothing): the context joins the list of
+ * offloaded contexts, holds @netdev (ctx->netdev) and a module reference,
+ * and from now on is freed from sk_destruct (tls_device_sk_destruct), not
+ * by close: the driver may look at it until the last skb is gone. Close
+ * therefore leaves icsk_ulp_data and the context alone for device flows.
+ *
+ * ktls_device_resync(): tls_dev_resync() on the context's device, if it
+ * still has one (0 when it has none: nothing to resync). Process context.
+ *
+ * The final free (a work item once sk_destruct and any device-down
+ * handling are done) calls tls_dev_del() for TX only, as tls.ko: RX deletes
+ * its device context at close (ktls_device_rx_release) or in
+ * ktls_device_rx_down(), and may then drop ctx->netdev itself (dev_put,
+ * pointer NULL, under the offload lock) when TX is not on the device.
+ * Whoever sets tx_conf/rx_conf = TLS_HW does it before
+ * ktls_device_offload_end(), so that device down sees the direction.
+ */
+struct net_device *ktls_device_lookup(struct sock *sk);
+int ktls_device_offload_begin(struct net_device *netdev);
+void ktls_device_offload_end(void);
+void ktls_device_attach(struct sock *sk, struct tls_context *ctx,
+			struct net_device *netdev);
+int ktls_device_resync(struct sock *sk, struct tls_context *ctx, u32 seq,
+		       u8 *rcd_sn, enum tls_offload_ctx_dir dir);
+/*
+ * ktls_device_tx_detach(): TX of @ctx stops using its device for good
+ * (tls_dev_del, skbs encrypted by the fallback), RX keeps it. Process
+ * context, socket locked.
+ */
+void ktls_device_tx_detach(struct sock *sk, struct tls_context *ctx);
+/* sk_destruct of every device flow (behind the exported tls_device_sk_destruct) */
+void ktls_device_sk_destruct(struct sock *sk);
+/* ktls_main.c: free a context nobody can reach any more but RCU readers */
+void ktls_ctx_free(struct sock *sk, struct tls_context *ctx);
+
+/*
  * ktls_device_tx.c. Under lock_sock, with ctx->crypto_send validated.
  * 0: TX is offloaded (the caller sets tx_conf = TLS_HW); -errno: use
  * software, nothing changed.
  */
 int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx);
+/* TLS 1.3 TX rekey of a device flow, as ktls_tx_sw_init(..., true). */
+int ktls_device_tx_rekey(struct sock *sk, struct tls_context *ctx,
+			 const struct tls_crypto_info *ci);
+/* proto entries of tx_conf == TLS_HW (ktls_device_tx_send.c) */
+int ktls_device_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+int ktls_device_tx_sendpage(struct sock *sk, struct page *page, int offset,
+			    size_t size, int flags);
+void ktls_device_tx_splice_eof(struct socket *sock);
+/* sk_write_space of a device TX flow (softirq): schedule the pusher */
+void ktls_device_tx_write_space(struct sock *sk, struct tls_context *ctx);
+/* for TLS_TX_MAX_PAYLOAD_LEN's EBUSY, under lock_sock */
+bool ktls_device_tx_has_open_record(struct sock *sk, struct tls_context *ctx);
+/*
+ * Close: before tx_lock, stop the pusher (cancel_work); under tx_lock and
+ * lock_sock, hand every accepted byte to TCP (release). The records stay
+ * until ACKed; everything is freed from sk_destruct.
+ */
+void ktls_device_tx_cancel_work(struct tls_context *ctx);
+void ktls_device_tx_release(struct sock *sk, struct tls_context *ctx,
+			    long timeout);
+/* ktls_device.c callbacks: device down (RTNL, offload lock held for write),
+ * sk_destruct (any context) and the final free (process context).
+ */
+void ktls_device_tx_down(struct tls_context *ctx);
+void ktls_device_tx_destruct(struct sock *sk, struct tls_context *ctx);
+void ktls_device_tx_free(struct tls_context *ctx);
 
 /*
  * ktls_device_rx.c. Under lock_sock, with ctx->crypto_recv validated and
@@ -385,7 +470,11 @@ void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx);
 /*
  * Device going down (ktls_device.c's notifier, process context, RTNL held,
  * socket NOT locked): stop using @netdev for RX of @ctx; later records are
- * decrypted in software.
+ * decrypted in software. ctx->netdev is already NULL, TLS_RX_DEV_DEGRADED
+ * set and synchronize_net() done; this calls tls_dev_del(RX) unless
+ * TLS_RX_DEV_CLOSED. It must not take the socket lock (the offload lock
+ * is held for write, and setup takes that under the socket lock) nor
+ * touch the socket if KTLS_DEV_SK_GONE is set in dev_flags.
  */
 void ktls_device_rx_down(struct tls_context *ctx, struct net_device *netdev);
 

@@ -62,7 +62,7 @@ static struct tls_context *ktls_ctx_create(struct sock *sk)
 }
 
 /* @sk NULL: no reader can still see @ctx (never published or long gone). */
-static void ktls_ctx_free(struct sock *sk, struct tls_context *ctx)
+void ktls_ctx_free(struct sock *sk, struct tls_context *ctx)
 {
 	struct ktls_context *kctx = ktls_ctx(ctx);
 
@@ -79,17 +79,27 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 {
 	struct tls_context *ctx = tls_get_ctx(sk);
 	int tx_conf = ctx->tx_conf, rx_conf = ctx->rx_conf;
+	/*
+	 * A device flow's context lives until sk_destruct (ktls_device.c):
+	 * drivers and the TX fallback reach it through icsk_ulp_data.
+	 */
+	bool dev = tx_conf == TLS_HW || rx_conf == TLS_HW;
 
-	if (tx_conf == TLS_SW) {
+	if (tx_conf == TLS_SW)
 		ktls_tx_sw_cancel_work(ctx);
+	else if (tx_conf == TLS_HW)
+		ktls_device_tx_cancel_work(ctx);
+	if (tx_conf != TLS_BASE)
 		/* the order every TX path takes: tx_lock, then the socket */
 		mutex_lock(&ctx->tx_lock);
-	}
 
 	lock_sock(sk);
 	if (tx_conf == TLS_SW) {
 		ktls_tx_sw_release(sk, ctx, timeout);
 		KTLS_DEC_STATS(sock_net(sk), KTLS_MIB_CURRTXSW);
+	} else if (tx_conf == TLS_HW) {
+		ktls_device_tx_release(sk, ctx, timeout);
+		KTLS_DEC_STATS(sock_net(sk), KTLS_MIB_CURRTXDEVICE);
 	}
 	if (rx_conf == TLS_SW) {
 		ktls_rx_sw_release(sk, ctx);
@@ -97,21 +107,24 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 	}
 
 	write_lock_bh(&sk->sk_callback_lock);
-	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, NULL);
+	if (!dev)
+		rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, NULL);
 	WRITE_ONCE(sk->sk_prot, ctx->sk_proto);
-	if (tx_conf == TLS_SW)
+	if (tx_conf != TLS_BASE)
 		ktls_tx_restore_write_space(sk, ctx);
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
-	if (tx_conf == TLS_SW) {
+	if (tx_conf != TLS_BASE)
 		mutex_unlock(&ctx->tx_lock);
+	if (tx_conf == TLS_SW)
 		ktls_tx_sw_free(ctx);
-	}
 	if (rx_conf == TLS_SW)
 		ktls_rx_sw_free(ctx);
+	/* a device flow's context may be freed from here on */
 	ctx->sk_proto->close(sk, timeout);
 
-	ktls_ctx_free(sk, ctx);
+	if (!dev)
+		ktls_ctx_free(sk, ctx);
 }
 
 /* The entries of a proto whose TX (@tx) and/or RX (@rx) is software. */
@@ -141,12 +154,21 @@ static void ktls_ops_sw(struct proto_ops *o, bool tx, bool rx)
 	}
 }
 
+/* Device TX: records framed in plaintext for the NIC (ktls_device_tx*.c). */
+static void ktls_proto_dev_tx(struct proto *p, struct proto_ops *o)
+{
+	p->sendmsg = ktls_device_tx_sendmsg;
+	ktls_set_sendpage(p, ktls_device_tx_sendpage);
+	p->splice_eof = ktls_device_tx_splice_eof;
+	/* no locked variant (tls.ko has none either): not TCP's own */
+	ktls_set_sendpage_locked(o, NULL);
+	o->splice_eof = ktls_device_tx_splice_eof;
+}
+
 /*
  * Every [tx_conf][rx_conf] of base, software and device from TCP's own
  * tables. A device RX flow reads through the software RX entries: the
  * parser and decrypt path skip the crypto of records the NIC decrypted.
- * Device TX uses the software entries until ktls_device_tx.c installs
- * its own.
  */
 static void ktls_build_tables(struct ktls_proto_set *set,
 			      const struct proto *prot,
@@ -157,16 +179,18 @@ static void ktls_build_tables(struct ktls_proto_set *set,
 	for (tx = TLS_BASE; tx <= TLS_HW; tx++) {
 		for (rx = TLS_BASE; rx <= TLS_HW; rx++) {
 			struct proto *p = &set->prot[tx][rx];
+			struct proto_ops *o = &set->ops[tx][rx];
 
 			*p = *prot;
 			p->setsockopt = ktls_setsockopt;
 			p->getsockopt = ktls_getsockopt;
 			p->disconnect = ktls_disconnect;
 			p->close = ktls_sk_proto_close;
-			ktls_proto_sw(p, tx != TLS_BASE, rx != TLS_BASE);
-			set->ops[tx][rx] = *ops;
-			ktls_ops_sw(&set->ops[tx][rx], tx != TLS_BASE,
-				    rx != TLS_BASE);
+			ktls_proto_sw(p, tx == TLS_SW, rx != TLS_BASE);
+			*o = *ops;
+			ktls_ops_sw(o, tx == TLS_SW, rx != TLS_BASE);
+			if (tx == TLS_HW)
+				ktls_proto_dev_tx(p, o);
 		}
 	}
 }

@@ -231,8 +231,11 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 			goto out_rekey_err;
 		}
 		swap(saved, *mine);
-		rc = tx ? ktls_tx_sw_init(sk, ctx, &mine->info, true) :
-			  ktls_rx_sw_init(sk, ctx, &mine->info, true);
+		if (tx && ctx->tx_conf == TLS_HW)
+			rc = ktls_device_tx_rekey(sk, ctx, &mine->info);
+		else
+			rc = tx ? ktls_tx_sw_init(sk, ctx, &mine->info, true) :
+				  ktls_rx_sw_init(sk, ctx, &mine->info, true);
 		if (rc)
 			swap(saved, *mine);
 		memzero_explicit(&saved, sizeof(saved));
@@ -245,6 +248,16 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	rc = ktls_read_crypto_info(mine, optval, optlen, NULL, &other->info);
 	if (rc)
 		goto out_clear;
+
+	/* TX: the device first, software on any error (as tls.ko) */
+	if (tx && !ktls_device_tx_init(sk, ctx)) {
+		ctx->tx_conf = TLS_HW;
+		ktls_tx_install_write_space(sk, ctx);
+		ktls_update_sk_prot(sk, ctx);
+		KTLS_INC_STATS(net, KTLS_MIB_TXDEVICE);
+		KTLS_INC_STATS(net, KTLS_MIB_CURRTXDEVICE);
+		return 0;
+	}
 
 	rc = tx ? ktls_tx_sw_init(sk, ctx, &mine->info, false) :
 		  ktls_rx_sw_init(sk, ctx, &mine->info, false);
@@ -327,6 +340,8 @@ static int ktls_set_tx_max_payload(struct sock *sk, sockptr_t optval,
 	u16 value;
 
 	if (ctx->tx_conf == TLS_SW && ktls_tx_sw_has_open_record(sk, ctx))
+		return -EBUSY;
+	if (ctx->tx_conf == TLS_HW && ktls_device_tx_has_open_record(sk, ctx))
 		return -EBUSY;
 	if (sockptr_is_null(optval) || optlen != sizeof(value))
 		return -EINVAL;

@@ -315,8 +315,12 @@ static void ktls_write_space(struct sock *sk)
 	 * While TX itself is pushing into TCP (in_tcp_sendpages), TCP may
 	 * wait for memory: only wake it, do not re-enter TX.
 	 */
-	if (!ktls_ctx_in_tcp_send(ctx) && ctx->tx_conf == TLS_SW)
-		ktls_tx_sw_write_space(sk, ctx);
+	if (!ktls_ctx_in_tcp_send(ctx)) {
+		if (ctx->tx_conf == TLS_SW)
+			ktls_tx_sw_write_space(sk, ctx);
+		else if (ctx->tx_conf == TLS_HW)
+			ktls_device_tx_write_space(sk, ctx);
+	}
 	ctx->sk_write_space(sk);
 }
 

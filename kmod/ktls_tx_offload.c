@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktls: symbols offload drivers link against: tls_get_record() and
- * tls_offload_tx_resync_request() (tls_validate_xmit_skb() is in
- * ktls_tx_fallback.c, as upstream has it in tls_device_fallback.c).
+ * ktls: symbols offload drivers link against: tls_get_record(),
+ * tls_offload_tx_resync_request() and tls_device_sk_destruct()
+ * (tls_validate_xmit_skb() and tls_encrypt_skb() are in ktls_tx_fallback.c,
+ * as upstream has them in tls_device_fallback.c).
  *
  * Exported under the kernel's name with tls.ko's prototype (include/net/
  * tls.h) so that offload drivers bind to ktls.ko exactly as to tls.ko, and
@@ -29,6 +30,9 @@
 #include <net/inet_connection_sock.h>
 #include <net/tcp.h>
 #include <net/tls.h>
+
+/* prototypes only: the type definitions above decide the CRCs */
+#include "ktls_abi.h"
 
 /*
  * Find the record holding TCP sequence @seq in an offload TX context and
@@ -87,15 +91,30 @@ struct tls_record_info *tls_get_record(struct tls_offload_context_tx *context,
 EXPORT_SYMBOL(tls_get_record);
 
 /*
- * A driver lost its TX stream state for @sk and asks for a resync. Only a
- * socket whose TX the device offloads can be meant, and ktls offloads none
- * yet: such a request comes from a driver bug, and is dropped.
+ * A driver lost its TX stream state for @sk and asks where records start:
+ * the TX path calls tls_dev_resync() with the TCP sequence and record
+ * number of the next record before handing it to TCP (ktls_device_tx_send.c).
+ * A request while one is pending is the same request (tls.ko WARNs).
  */
 void tls_offload_tx_resync_request(struct sock *sk, u32 got_seq, u32 exp_seq)
 {
 	struct tls_context *ctx = tls_get_ctx(sk);
 
-	if (!ctx || ctx->tx_conf != TLS_HW)
+	if (!ctx || ctx->tx_conf != TLS_HW) {
 		net_dbg_ratelimited("TX resync request for a socket not offloaded\n");
+		return;
+	}
+	set_bit(TLS_TX_SYNC_SCHED, &ctx->flags);
 }
 EXPORT_SYMBOL_GPL(tls_offload_tx_resync_request);
+
+/*
+ * sk_destruct of every socket with a device flow (TX or RX): the last skb
+ * is gone, so the records and the device context can be freed. Drivers
+ * compare against it, hence tls.ko's name and CRC.
+ */
+void tls_device_sk_destruct(struct sock *sk)
+{
+	ktls_device_sk_destruct(sk);
+}
+EXPORT_SYMBOL_GPL(tls_device_sk_destruct);
