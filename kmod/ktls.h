@@ -414,6 +414,8 @@ void ktls_device_attach(struct sock *sk, struct tls_context *ctx,
 			struct net_device *netdev);
 int ktls_device_resync(struct sock *sk, struct tls_context *ctx, u32 seq,
 		       u8 *rcd_sn, enum tls_offload_ctx_dir dir);
+/* ktls_device_attach() ran: the context is freed from sk_destruct */
+bool ktls_device_attached(const struct sock *sk);
 /*
  * ktls_device_tx_detach(): TX of @ctx stops using its device for good
  * (tls_dev_del, skbs encrypted by the fallback), RX keeps it. Process

@@ -135,6 +135,11 @@ void ktls_device_attach(struct sock *sk, struct tls_context *ctx,
 	smp_store_release(&sk->sk_destruct, tls_device_sk_destruct);
 }
 
+bool ktls_device_attached(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_destruct) == tls_device_sk_destruct;
+}
+
 int ktls_device_resync(struct sock *sk, struct tls_context *ctx, u32 seq,
 		       u8 *rcd_sn, enum tls_offload_ctx_dir dir)
 {

@@ -80,10 +80,11 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 	struct tls_context *ctx = tls_get_ctx(sk);
 	int tx_conf = ctx->tx_conf, rx_conf = ctx->rx_conf;
 	/*
-	 * A device flow's context lives until sk_destruct (ktls_device.c):
-	 * drivers and the TX fallback reach it through icsk_ulp_data.
+	 * A context attached to a device lives until sk_destruct
+	 * (ktls_device.c): drivers and the TX fallback reach it through
+	 * icsk_ulp_data while skbs are in flight.
 	 */
-	bool dev = tx_conf == TLS_HW || rx_conf == TLS_HW;
+	bool dev = ktls_device_attached(sk);
 
 	if (tx_conf == TLS_SW)
 		ktls_tx_sw_cancel_work(ctx);

@@ -303,7 +303,11 @@ int main(int argc, char **argv)
 			die("accept");
 		return server(c);
 	}
-	if (connect(fd, (void *)&sa, sizeof(sa)))
-		die("connect");
+	/* the server may not listen yet (slow guests): retry for 20 s */
+	for (opt = 0; connect(fd, (void *)&sa, sizeof(sa)); opt++) {
+		if (errno != ECONNREFUSED || opt == 200)
+			die("connect");
+		usleep(100000);
+	}
 	return client(fd);
 }

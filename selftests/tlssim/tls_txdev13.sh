@@ -59,6 +59,24 @@ tls_wait_live_ctx 0
 tls_expect "rekey: device TX context deleted" "$((del0 + 1))" "$(tls_ctr $NS1 tsa tx_tls_del)"
 tls_expect "TlsCurrTxDevice back to 0" 0 "$(tls_pstat $NS1 TlsCurrTxDevice)"
 
+tls_tool_path || { tap_fail "build tls_tool"; tap_done; }
+del0=$(tls_ctr $NS1 tsa tx_tls_del)
+tls_xfer_bg 5106 16777216 "-w 20" "-w 50"
+tls_wait_live_ctx 2
+tls_expect "down/up: both TX directions offloaded" 2 "$(tls_live_ctx)"
+ip -n $NS1 link set tsa down
+tls_expect "down: tsa's TX context deleted" 1 "$(tls_live_ctx)"
+tls_expect "down: tx_tls_del on tsa" $((del0 + 1)) "$(tls_ctr $NS1 tsa tx_tls_del)"
+sleep 1
+ip -n $NS1 link set tsa up
+if tls_xfer_wait; then
+	tap_ok "down/up: live flow finished byte-exact (TX in software)"
+else
+	tap_fail "down/up: live flow finished byte-exact (TX in software)"
+fi
+tls_wait_live_ctx 0
+tls_expect "down/up: TlsCurrTxDevice back to 0" 0 "$(tls_pstat $NS1 TlsCurrTxDevice)"
+
 tls_unpair
 tls_wait_live_ctx 0
 tls_expect "no live contexts after namespaces are gone" 0 "$(tls_live_ctx)"
