@@ -388,5 +388,11 @@ void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx);
  * decrypted in software.
  */
 void ktls_device_rx_down(struct tls_context *ctx, struct net_device *netdev);
+/*
+ * Interim, until ktls_device.c's notifier serves both directions: the
+ * RX-only notifier of ktls_device_rx.c (called by ktls_device_init/exit).
+ */
+int ktls_device_rx_module_init(void);
+void ktls_device_rx_module_exit(void);
 
 #endif /* _KTLS_H */

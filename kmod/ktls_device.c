@@ -8,9 +8,10 @@
 
 int ktls_device_init(void)
 {
-	return 0;
+	return ktls_device_rx_module_init();
 }
 
 void ktls_device_exit(void)
 {
+	ktls_device_rx_module_exit();
 }
