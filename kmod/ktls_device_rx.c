@@ -347,6 +347,8 @@ static int ktls_dev_rx_reencrypt(struct sock *sk, struct tls_context *ctx,
 	return err;
 }
 
+static void ktls_dev_rx_readd(struct sock *sk, struct tls_context *ctx);
+
 int ktls_device_rx_rec(struct sock *sk, struct tls_context *ctx,
 		       const struct ktls_rx_rec *rec, const u8 *hdr)
 {
@@ -356,8 +358,11 @@ int ktls_device_rx_rec(struct sock *sk, struct tls_context *ctx,
 
 	sock_owned_by_me(sk);
 	/* past the records the NIC may have seen with the old key */
-	if (rx->dev.old_aead && !before(rec->seq, rx->dev.old_until))
+	if (rx->dev.old_aead && !before(rec->seq, rx->dev.old_until)) {
 		ktls_dev_rx_old_key_free(&rx->dev);
+		if (rx->dev.readd)
+			ktls_dev_rx_readd(sk, ctx);
+	}
 
 	if (rec->dev) {
 		if (!degraded)
@@ -396,12 +401,12 @@ static u32 ktls_dev_rx_next_rec_seq(struct sock *sk, struct ktls_rx *rx)
 }
 
 /*
- * Hand the flow to @netdev from the next record on, with the keys of
- * ctx->crypto_recv and the record number software is at. Under
- * ktls_dev_rx_mutex and lock_sock.
+ * Hand the flow to @netdev from the record numbered @sn at TCP sequence
+ * @seq on, with the keys of ctx->crypto_recv. Under ktls_dev_rx_mutex
+ * and lock_sock.
  */
 static int ktls_dev_rx_add(struct sock *sk, struct tls_context *ctx,
-			   struct net_device *netdev)
+			   struct net_device *netdev, u32 seq, const char *sn)
 {
 	const struct ktls_cipher *c = ktls_cipher_get(ctx->crypto_recv.info.cipher_type);
 	struct tls_offload_context_rx *orx = tls_offload_ctx_rx(ctx);
@@ -422,10 +427,10 @@ static int ktls_dev_rx_add(struct sock *sk, struct tls_context *ctx,
 
 	/* the record number of the next record, not the one set first */
 	memcpy(&ci, &ctx->crypto_recv, c->crypto_info_size);
-	memcpy((u8 *)&ci + c->rec_seq_off, ctx->rx.rec_seq, c->rec_seq_size);
+	memcpy((u8 *)&ci + c->rec_seq_off, sn, c->rec_seq_size);
 	err = netdev->tlsdev_ops->tls_dev_add(netdev, sk,
 					      TLS_OFFLOAD_CTX_DIR_RX, &ci.info,
-					      ktls_dev_rx_next_rec_seq(sk, rx));
+					      seq);
 	memzero_explicit(&ci, sizeof(ci));
 	if (err)
 		return err;
@@ -442,6 +447,37 @@ static void ktls_dev_rx_del(struct tls_context *ctx, struct ktls_rx *rx,
 	RCU_INIT_POINTER(rx->dev.netdev, NULL);
 	netdev->tlsdev_ops->tls_dev_del(netdev, ctx, TLS_OFFLOAD_CTX_DIR_RX);
 	dev_put(netdev);
+}
+
+/*
+ * After a rekey, once software is past every record the NIC may have
+ * decrypted with the old key: give it the new key from the record after
+ * the one being read (taken off the queue, so it starts at copied_seq).
+ * Socket owned.
+ */
+static void ktls_dev_rx_readd(struct sock *sk, struct tls_context *ctx)
+{
+	struct ktls_rx *rx = ktls_rx_priv(ctx);
+	u8 sn[TLS_MAX_REC_SEQ_SIZE];
+	struct net_device *netdev;
+	int err = -ENODEV;
+
+	sock_owned_by_me(sk);
+	mutex_lock(&ktls_dev_rx_mutex);
+	netdev = rx->dev.readd;
+	rx->dev.readd = NULL;
+	if (netdev && !test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags) &&
+	    (netdev->flags & IFF_UP)) {
+		ktls_dev_rx_put_sn(sn, ktls_dev_rx_sn(ctx->rx.rec_seq) + 1);
+		err = ktls_dev_rx_add(sk, ctx, netdev, tcp_sk(sk)->copied_seq,
+				      sn);
+	}
+	if (err)
+		list_del_init(&rx->dev.list);
+	mutex_unlock(&ktls_dev_rx_mutex);
+	/* the reference kept while waiting; an added device holds its own */
+	if (netdev)
+		dev_put(netdev);
 }
 
 int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx)
@@ -466,7 +502,9 @@ int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx)
 	mutex_lock(&ktls_dev_rx_mutex);
 	err = -EINVAL;
 	if (netdev->flags & IFF_UP)
-		err = ktls_dev_rx_add(sk, ctx, netdev);
+		err = ktls_dev_rx_add(sk, ctx, netdev,
+				      ktls_dev_rx_next_rec_seq(sk, rx),
+				      ctx->rx.rec_seq);
 	if (!err)
 		list_add_tail(&rx->dev.list, &ktls_dev_rx_flows);
 	mutex_unlock(&ktls_dev_rx_mutex);
@@ -486,6 +524,9 @@ void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx)
 					   lockdep_is_held(&ktls_dev_rx_mutex));
 	if (netdev)
 		ktls_dev_rx_del(ctx, rx, netdev);
+	if (rx->dev.readd)
+		dev_put(rx->dev.readd);
+	rx->dev.readd = NULL;
 	list_del_init(&rx->dev.list);
 	mutex_unlock(&ktls_dev_rx_mutex);
 	ktls_dev_rx_old_key_free(&rx->dev);
@@ -503,6 +544,14 @@ static void ktls_dev_rx_down_locked(struct ktls_rx *rx,
 	struct tls_context *ctx = rx->ctx;
 
 	lockdep_assert_held(&ktls_dev_rx_mutex);
+	if (rx->dev.readd == netdev) {
+		/* waiting to get the new key after a rekey: never will */
+		set_bit(TLS_RX_DEV_DEGRADED, &ctx->flags);
+		rx->dev.readd = NULL;
+		dev_put(netdev);
+		list_del_init(&rx->dev.list);
+		return;
+	}
 	if (rcu_access_pointer(rx->dev.netdev) != netdev)
 		return;
 	set_bit(TLS_RX_DEV_DEGRADED, &ctx->flags);
@@ -534,9 +583,9 @@ void ktls_device_rx_down(struct tls_context *ctx, struct net_device *netdev)
  * decrypted. Those can only lie in what the NIC handled before it forgot
  * the old key, up to @old_until; their keystream is put back with the old
  * key. If the NIC saw nothing past the record boundary yet, it gets the
- * new key from the boundary on (del + add); otherwise it could not tell
- * old-key from new-key bytes in one record, and the flow stays in
- * software.
+ * new key from the boundary on (del + add). Otherwise it gets it only
+ * once software is past @old_until (until then records are software),
+ * so that no record holds marks under both keys.
  */
 void ktls_device_rx_rekey(struct sock *sk, struct tls_context *ctx,
 			  struct crypto_aead *old_aead, char *old_iv,
@@ -557,6 +606,10 @@ void ktls_device_rx_rekey(struct sock *sk, struct tls_context *ctx,
 		ktls_dev_rx_del(ctx, rx, netdev);
 		/* packets the NIC marked have reached TCP ... */
 		synchronize_net();
+	} else {
+		/* a rekey before the last one's new key reached the NIC */
+		netdev = rx->dev.readd;
+		rx->dev.readd = NULL;
 	}
 	/* ... and TCP queued them (in order or not) */
 	sk_flush_backlog(sk);
@@ -566,11 +619,17 @@ void ktls_device_rx_rekey(struct sock *sk, struct tls_context *ctx,
 		until = TCP_SKB_CB(last)->end_seq;
 	next = ktls_dev_rx_next_rec_seq(sk, rx);
 
-	if (netdev && until == next &&
-	    !test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags) &&
-	    (netdev->flags & IFF_UP) && !ktls_dev_rx_add(sk, ctx, netdev)) {
-		/* nothing the NIC saw is under the new key */
-		until = next;
+	if (netdev && (test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags) ||
+		       !(netdev->flags & IFF_UP))) {
+		list_del_init(&rx->dev.list);
+	} else if (netdev && until == next) {
+		/* nothing the NIC saw is under the new key: now */
+		if (ktls_dev_rx_add(sk, ctx, netdev, next, ctx->rx.rec_seq))
+			list_del_init(&rx->dev.list);
+	} else if (netdev) {
+		/* once software is past what the NIC saw (ktls_dev_rx_readd) */
+		rx->dev.readd = netdev;
+		netdev = NULL;
 	} else {
 		list_del_init(&rx->dev.list);
 	}
@@ -578,6 +637,18 @@ void ktls_device_rx_rekey(struct sock *sk, struct tls_context *ctx,
 	if (netdev)
 		dev_put(netdev);
 
+	if (rx->dev.old_aead && before(next, rx->dev.old_until)) {
+		/*
+		 * Still inside the last rekey's window, and the NIC had no
+		 * key since: its marks there are all under that older key.
+		 * Keep it, counting its record numbers across this rekey.
+		 */
+		rx->dev.old_sn_base += old_sn - rx->dev.new_sn_base;
+		rx->dev.new_sn_base = ktls_dev_rx_sn(ctx->rx.rec_seq);
+		crypto_free_aead(old_aead);
+		kfree_sensitive(old_iv);
+		return;
+	}
 	ktls_dev_rx_old_key_free(&rx->dev);
 	if (until == next) {
 		crypto_free_aead(old_aead);

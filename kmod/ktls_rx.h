@@ -77,8 +77,11 @@ struct ktls_rx_dev {
 	 * may hold bytes it decrypted with the old key. Their keystream is
 	 * restored with the old key (@old_aead, @old_iv), the old record
 	 * number being @old_sn_base + (new number - @new_sn_base), for
-	 * records that start before @old_until (TCP sequence).
+	 * records that start before @old_until (TCP sequence). The NIC gets
+	 * the new key once software is past them (@readd, held, under
+	 * ktls_device_rx.c's mutex): marks before that are all old-key ones.
 	 */
+	struct net_device *readd;
 	struct crypto_aead *old_aead;
 	char *old_iv;
 	u64 old_sn_base;
