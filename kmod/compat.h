@@ -25,7 +25,9 @@
  */
 static inline bool ktls_skb_decrypted(const struct sk_buff *skb)
 {
-#if IS_ENABLED(CONFIG_TLS_DEVICE) || IS_ENABLED(CONFIG_SKB_DECRYPTED)
+#if IS_ENABLED(CONFIG_SKB_DECRYPTED)
+	return skb_is_decrypted(skb);
+#elif IS_ENABLED(CONFIG_TLS_DEVICE)
 	return skb->decrypted;
 #else
 	return false;

@@ -223,6 +223,8 @@ struct ktls_context {
 #define KTLS_DEV_TX_DELETED	0
 /* sk_destruct ran: device down must not touch the socket */
 #define KTLS_DEV_SK_GONE	1
+/* close released device RX: its state (priv_ctx_rx) is gone or going */
+#define KTLS_DEV_RX_RELEASED	2
 
 static inline struct ktls_context *ktls_ctx(struct tls_context *ctx)
 {

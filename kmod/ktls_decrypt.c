@@ -382,15 +382,69 @@ static int ktls_find_inner_type(struct sk_buff *skb, u32 start, u32 end,
 }
 
 /*
- * Hook point for the device path: a record whose every byte a NIC already
- * decrypted (skb->decrypted on all source skbs) skips software crypto.
- * Software RX has no device, so the parser's answer is ignored until the
- * device path exists and its context says the NIC decrypts this flow.
+ * Device RX: did a NIC already decrypt (and authenticate) every byte of
+ * this copy-mode record? 1: skip software crypto; 0: decrypt in software
+ * (bytes the NIC decrypted were encrypted again); -errno. Records read in
+ * place never have marks (device flows always take the copy path).
  */
-static bool ktls_rx_rec_device_decrypted(struct tls_context *ctx,
-					 const struct ktls_rx_rec *rec)
+static int ktls_rx_rec_device_decrypted(struct sock *sk,
+					struct tls_context *ctx,
+					const struct ktls_rx_rec *rec,
+					const u8 *hdr)
 {
-	return ctx->rx_conf == TLS_HW && rec->skb && rec->dev;
+	if (ctx->rx_conf != TLS_HW || !rec->skb)
+		return 0;
+	return ktls_device_rx_rec(sk, ctx, rec, hdr);
+}
+
+/*
+ * Run the AEAD over @buf, a copy of the record's ciphertext and tag
+ * (rec->len - prepend_size bytes), in place, with @aead, the IV @iv and
+ * record number @rec_seq. For the counter-mode ciphers a NIC offloads
+ * (AES-GCM) this XORs the record's keystream into @buf: ciphertext turns
+ * into clear text and, what the device path wants, bytes a NIC decrypted
+ * turn back into ciphertext. The tag does not match a record that is
+ * part clear text, which is expected here and not an error.
+ */
+int ktls_decrypt_keystream(struct sock *sk, struct tls_context *ctx,
+			   const struct ktls_rx_rec *rec, const u8 *hdr,
+			   struct crypto_aead *aead, const char *iv,
+			   const char *rec_seq, u8 *buf)
+{
+	struct tls_prot_info *prot = &ctx->prot_info;
+	u32 cipher_len = rec->len - prot->prepend_size;
+	DECLARE_CRYPTO_WAIT(wait);
+	struct scatterlist sg[2];
+	struct ktls_dec d;
+	int err;
+
+	err = ktls_dec_alloc(sk, aead, &d, 0, 0, 0);
+	if (err)
+		return err;
+	ktls_build_nonce(prot, iv, rec_seq, d.nonce);
+	if (ktls_has_explicit_nonce(prot)) {
+		err = ktls_rx_rec_read(sk, rec, TLS_HEADER_SIZE,
+				       ktls_nonce_explicit(prot, d.nonce),
+				       prot->iv_size);
+		if (err)
+			goto out;
+	}
+	/* the additional data only feeds the tag, which is ignored */
+	memset(d.aad, 0, prot->aad_size);
+	sg_init_table(sg, 2);
+	sg_set_buf(&sg[0], d.aad, prot->aad_size);
+	sg_set_buf(&sg[1], buf, cipher_len);
+	aead_request_set_tfm(d.req, aead);
+	aead_request_set_ad(d.req, prot->aad_size);
+	aead_request_set_crypt(d.req, sg, sg, cipher_len, d.nonce);
+	aead_request_set_callback(d.req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  crypto_req_done, &wait);
+	err = crypto_wait_req(crypto_aead_decrypt(d.req), &wait);
+	if (err == -EBADMSG)
+		err = 0;
+out:
+	ktls_dec_free(&d);
+	return err;
 }
 
 /* Plaintext skb for a record read in place from the TCP queue. */
@@ -449,8 +503,11 @@ int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
 	if (rec->skb) {
 		/* copy mode: the record is in our own pages, decrypt in place */
 		off = prot->prepend_size;
-		if (!ktls_rx_rec_device_decrypted(ctx, rec))
+		err = ktls_rx_rec_device_decrypted(sk, ctx, rec, hdr);
+		if (!err)
 			err = ktls_decrypt_to_skb(sk, ctx, rec, hdr, NULL);
+		else if (err > 0)
+			err = 0;	/* the NIC checked the tag */
 		skb = rec->skb;
 		rec->skb = NULL;
 		if (err)

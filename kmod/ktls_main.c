@@ -106,6 +106,12 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 		ktls_rx_sw_release(sk, ctx);
 		KTLS_DEC_STATS(sock_net(sk), KTLS_MIB_CURRRXSW);
 	}
+	if (rx_conf == TLS_HW) {
+		/* the NIC forgets the flow before software RX goes */
+		ktls_device_rx_release(sk, ctx);
+		ktls_rx_sw_release(sk, ctx);
+		KTLS_DEC_STATS(sock_net(sk), KTLS_MIB_CURRRXDEVICE);
+	}
 
 	write_lock_bh(&sk->sk_callback_lock);
 	if (!dev)
@@ -119,7 +125,7 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 		mutex_unlock(&ctx->tx_lock);
 	if (tx_conf == TLS_SW)
 		ktls_tx_sw_free(ctx);
-	if (rx_conf == TLS_SW)
+	if (rx_conf == TLS_SW || rx_conf == TLS_HW)
 		ktls_rx_sw_free(ctx);
 	/* a device flow's context may be freed from here on */
 	ctx->sk_proto->close(sk, timeout);

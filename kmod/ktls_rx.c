@@ -435,7 +435,10 @@ static int ktls_rx_rekey(struct sock *sk, struct tls_context *ctx,
 {
 	struct tls_sw_context_rx *sw = ktls_rx_sw(ctx);
 	struct ktls_rx *rx = ktls_rx_priv(ctx);
+	struct tls_prot_info *prot = &ctx->prot_info;
 	struct crypto_aead *aead, *old;
+	char *old_iv = NULL;
+	__be64 old_sn;
 	int err;
 
 	if (!sw)
@@ -443,14 +446,28 @@ static int ktls_rx_rekey(struct sock *sk, struct tls_context *ctx,
 	err = ktls_aead_alloc(ctx, ci, &aead);
 	if (err)
 		return err;
-	err = ktls_cipher_ctx_init(&ctx->prot_info, &ctx->rx, ci);
+	if (ctx->rx_conf == TLS_HW) {
+		/* a NIC may have used the old key on the new records */
+		old_iv = kmemdup(ctx->rx.iv, prot->salt_size + prot->iv_size,
+				 GFP_KERNEL);
+		memcpy(&old_sn, ctx->rx.rec_seq, sizeof(old_sn));
+		if (!old_iv) {
+			crypto_free_aead(aead);
+			return -ENOMEM;
+		}
+	}
+	err = ktls_cipher_ctx_init(prot, &ctx->rx, ci);
 	if (err) {
+		kfree_sensitive(old_iv);
 		crypto_free_aead(aead);
 		return err;
 	}
 	old = sw->aead_recv;
 	sw->aead_recv = aead;
-	crypto_free_aead(old);
+	if (ctx->rx_conf == TLS_HW)
+		ktls_device_rx_rekey(sk, ctx, old, old_iv, be64_to_cpu(old_sn));
+	else
+		crypto_free_aead(old);
 
 	WRITE_ONCE(rx->key_update_pending, false);
 	ktls_strp_check(rx);

@@ -49,6 +49,44 @@ static inline struct ktls_rx_msg *ktls_rx_msg(struct sk_buff *skb)
 	return (struct ktls_rx_msg *)skb->cb;
 }
 
+/*
+ * Which bytes of the record being copied out (ktls_rx::cur) came from skbs
+ * a NIC had decrypted (device RX). The state of the first byte copied
+ * from the TCP queue, then every record offset where it flips; header
+ * bytes stashed before the record was allocated count as "don't care"
+ * (a header is clear text either way). @flip grows on demand and is kept
+ * from record to record.
+ */
+struct ktls_rx_dmap {
+	u32 *flip;
+	u32 nflip;
+	u32 cap;
+	bool seen;	/* at least one byte with a known state */
+	bool first;	/* state of the first byte */
+	bool last;	/* state of the latest byte */
+};
+
+/* Device RX state of a flow (ktls_device_rx.c); unused by software RX */
+struct ktls_rx_dev {
+	/* the NIC decrypting this flow; NULL once released or gone down */
+	struct net_device __rcu *netdev;
+	/*
+	 * TLS 1.3 rekey: records the NIC saw before the new key reached it
+	 * may hold bytes it decrypted with the old key. Their keystream is
+	 * restored with the old key (@old_aead, @old_iv), the old record
+	 * number being @old_sn_base + (new number - @new_sn_base), for
+	 * records that start before @old_until (TCP sequence). The NIC gets
+	 * the new key once software is past them (@readd, held, under
+	 * ktls_device_rx.c's mutex): marks before that are all old-key ones.
+	 */
+	struct net_device *readd;
+	struct crypto_aead *old_aead;
+	char *old_iv;
+	u64 old_sn_base;
+	u64 new_sn_base;
+	u32 old_until;
+};
+
 struct ktls_rx {
 	struct sock *sk;
 	struct tls_context *ctx;
@@ -74,7 +112,8 @@ struct ktls_rx {
 	u8 stash_len;
 	bool ready;
 	bool stopped;		/* parser stopped: bad header or release */
-	bool cur_all_decrypted;	/* every source skb had ->decrypted set */
+	/* decrypted state of the bytes of @cur (device RX) */
+	struct ktls_rx_dmap dmap;
 	bool work_queued;	/* @work holds a socket reference */
 
 	/*
@@ -89,6 +128,8 @@ struct ktls_rx {
 
 	/* copies a record out under pressure; retried later on ENOMEM */
 	struct delayed_work work;
+
+	struct ktls_rx_dev dev;
 };
 
 #define KTLS_RX_PRIV_OFF						\
@@ -110,14 +151,17 @@ static inline struct ktls_rx *ktls_rx_priv(struct tls_context *ctx)
  * @in_queue: the record is the first @len bytes of the TCP receive queue
  * (from copied_seq), read in place; else @skb holds it (copy mode, header
  * at offset 0) and belongs to whoever took it (the decrypt step takes it
- * over and clears @skb). @dev: a device decrypted every byte (only known
- * in copy mode).
+ * over and clears @skb). Only known in copy mode (rx->dmap): @dev: a
+ * device decrypted every byte; @mixed: it decrypted some of them.
+ * @seq: TCP sequence of the record's first byte.
  */
 struct ktls_rx_rec {
 	struct sk_buff *skb;
 	u32 len;
+	u32 seq;
 	bool in_queue;
 	bool dev;
+	bool mixed;
 	/* set by decryption: the sequence wrapped, no record may follow */
 	bool last;
 };
@@ -140,7 +184,9 @@ int ktls_rxq_eat(struct sock *sk, u32 len);
 int ktls_rxq_peek(struct sock *sk, u32 off, u8 *buf, u32 len);
 int ktls_rxq_sg(struct sock *sk, u32 off, u32 len, struct scatterlist *sg);
 int ktls_rxq_move(struct sock *sk, u32 len, struct sk_buff *dst, u32 doff,
-		  bool *all_dev);
+		  struct ktls_rx_dmap *map);
+void ktls_rx_dmap_reset(struct ktls_rx_dmap *map);
+void ktls_rx_dmap_free(struct ktls_rx_dmap *map);
 int ktls_rx_rec_read(struct sock *sk, const struct ktls_rx_rec *rec, u32 off,
 		     u8 *buf, u32 len);
 int ktls_rx_rec_sg(struct sock *sk, const struct ktls_rx_rec *rec, u32 off,
@@ -162,5 +208,26 @@ void ktls_dec_cache_drain(void);
 int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
 			struct ktls_rx_rec *rec, struct iov_iter *to,
 			size_t room, struct sk_buff **out);
+int ktls_decrypt_keystream(struct sock *sk, struct tls_context *ctx,
+			   const struct ktls_rx_rec *rec, const u8 *hdr,
+			   struct crypto_aead *aead, const char *iv,
+			   const char *rec_seq, u8 *buf);
+
+/*
+ * ktls_device_rx.c, called by the RX path of a flow with rx_conf TLS_HW.
+ * ktls_device_rx_new_rec(): the parser found the header of a record of
+ * @rec_len bytes at TCP sequence @seq (sk_data_ready or socket owned),
+ * the point where the resync protocols answer the NIC.
+ * ktls_device_rx_rec(): a copy-mode record is about to be decrypted
+ * (socket owned). Returns 1 if the NIC decrypted and authenticated all
+ * of it (skip software crypto), 0 if software must decrypt it (the parts
+ * the NIC decrypted were encrypted again), or -errno.
+ */
+void ktls_device_rx_new_rec(struct ktls_rx *rx, u32 rec_len, u32 seq);
+void ktls_device_rx_rekey(struct sock *sk, struct tls_context *ctx,
+			  struct crypto_aead *old_aead, char *old_iv,
+			  u64 old_sn);
+int ktls_device_rx_rec(struct sock *sk, struct tls_context *ctx,
+		       const struct ktls_rx_rec *rec, const u8 *hdr);
 
 #endif /* _KTLS_RX_H */

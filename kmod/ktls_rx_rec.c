@@ -17,6 +17,7 @@
 
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
+#include <linux/slab.h>
 #include <net/tcp.h>
 
 #include "ktls_rx.h"
@@ -216,18 +217,90 @@ static int ktls_rxq_copy_bits(struct sk_buff *dst, u32 doff,
 	return len ? -EFAULT : 0;
 }
 
+void ktls_rx_dmap_reset(struct ktls_rx_dmap *map)
+{
+	map->nflip = 0;
+	map->seen = false;
+	map->first = false;
+	map->last = false;
+}
+
+void ktls_rx_dmap_free(struct ktls_rx_dmap *map)
+{
+	kfree(map->flip);
+	map->flip = NULL;
+	map->cap = 0;
+	ktls_rx_dmap_reset(map);
+}
+
+/*
+ * Make room in @map for the state changes the first @len queued bytes
+ * bring, so that recording them cannot fail half way through a move.
+ */
+static int ktls_rx_dmap_reserve(struct sock *sk, struct ktls_rx_dmap *map,
+				u32 len)
+{
+	u32 seq = tcp_sk(sk)->copied_seq, need = map->nflip, done = 0;
+	bool seen = map->seen, last = map->last;
+	struct sk_buff *skb;
+	u32 *flip;
+
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		u32 soff = ktls_rxq_skb_off(skb, seq);
+		bool dec = ktls_skb_decrypted(skb);
+		u32 n;
+
+		if (soff >= skb->len)
+			continue;
+		if (seen && dec != last)
+			need++;
+		seen = true;
+		last = dec;
+		n = min(len - done, skb->len - soff);
+		done += n;
+		seq += n;
+		if (done == len)
+			break;
+	}
+	if (need <= map->cap)
+		return 0;
+	need = max(need, 2 * map->cap);
+	flip = krealloc_array(map->flip, need, sizeof(*flip),
+			      sk->sk_allocation | __GFP_NOWARN);
+	if (!flip)
+		return -ENOMEM;
+	map->flip = flip;
+	map->cap = need;
+	return 0;
+}
+
+/* @len bytes at record offset @off came from an skb marked @dec. */
+static void ktls_rx_dmap_note(struct ktls_rx_dmap *map, u32 off, bool dec)
+{
+	if (!map->seen) {
+		map->seen = true;
+		map->first = dec;
+	} else if (dec != map->last) {
+		map->flip[map->nflip++] = off;
+	}
+	map->last = dec;
+}
+
 /*
  * Move the first @len queued bytes of the TCP queue into the page frags
- * of @dst at @doff; *@all_dev is cleared unless a NIC decrypted them all.
- * Socket owned.
+ * of @dst at @doff, noting in @map which of them a NIC had decrypted.
+ * Socket owned. -ENOMEM leaves everything as it was.
  */
 int ktls_rxq_move(struct sock *sk, u32 len, struct sk_buff *dst, u32 doff,
-		  bool *all_dev)
+		  struct ktls_rx_dmap *map)
 {
 	u32 seq = tcp_sk(sk)->copied_seq, done = 0;
 	struct sk_buff *skb;
 	int err;
 
+	err = ktls_rx_dmap_reserve(sk, map, len);
+	if (err)
+		return err;
 	skb_queue_walk(&sk->sk_receive_queue, skb) {
 		u32 soff = ktls_rxq_skb_off(skb, seq);
 		u32 n;
@@ -238,8 +311,7 @@ int ktls_rxq_move(struct sock *sk, u32 len, struct sk_buff *dst, u32 doff,
 		err = ktls_rxq_copy_bits(dst, doff + done, skb, soff, n);
 		if (err)
 			return err;
-		if (!ktls_skb_decrypted(skb))
-			*all_dev = false;
+		ktls_rx_dmap_note(map, doff + done, ktls_skb_decrypted(skb));
 		done += n;
 		seq += n;
 		if (done == len)

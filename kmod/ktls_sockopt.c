@@ -269,6 +269,17 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	} else {
 		ctx->rx_conf = TLS_SW;
 	}
+	/*
+	 * RX: the NIC decrypts on top of software RX, which handles what it
+	 * did not; any device error leaves software alone (as tls.ko).
+	 */
+	if (!tx && !ktls_device_rx_init(sk, ctx)) {
+		ctx->rx_conf = TLS_HW;
+		ktls_update_sk_prot(sk, ctx);
+		KTLS_INC_STATS(net, KTLS_MIB_RXDEVICE);
+		KTLS_INC_STATS(net, KTLS_MIB_CURRRXDEVICE);
+		return 0;
+	}
 	ktls_update_sk_prot(sk, ctx);
 	KTLS_INC_STATS(net, tx ? KTLS_MIB_TXSW : KTLS_MIB_RXSW);
 	KTLS_INC_STATS(net, tx ? KTLS_MIB_CURRTXSW : KTLS_MIB_CURRRXSW);

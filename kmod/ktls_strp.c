@@ -128,6 +128,10 @@ void ktls_strp_check(struct ktls_rx *rx)
 			return;
 		}
 		rx->rec_len = len;
+		/* the NIC may wait for the stack to confirm this header */
+		if (rx->ctx->rx_conf == TLS_HW)
+			ktls_device_rx_new_rec(rx, len, tcp_sk(sk)->copied_seq -
+					       rx->stash_len);
 	}
 
 	if (rx->stash_len + rx->cur_have + inq >= rx->rec_len) {
@@ -191,16 +195,19 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 		rx->cur->len = rx->rec_len;
 		rx->cur->data_len = rx->rec_len;
 		rx->cur_have = 0;
-		rx->cur_all_decrypted = true;
+		ktls_rx_dmap_reset(&rx->dmap);
 		if (rx->stash_len) {
+			/*
+			 * Header bytes: whether a NIC marked them tells
+			 * nothing (they are never encrypted), so their lost
+			 * marks do not count (see struct ktls_rx_dmap).
+			 */
 			err = skb_store_bits(rx->cur, 0, rx->stash,
 					     rx->stash_len);
 			if (err)
 				return err;
 			rx->cur_have = rx->stash_len;
 			rx->stash_len = 0;
-			/* these bytes' decrypted marks are gone */
-			rx->cur_all_decrypted = false;
 		}
 	}
 	if (rx->cur_have >= rx->rec_len)
@@ -208,8 +215,7 @@ static int ktls_strp_fill(struct ktls_rx *rx)
 	n = min(ktls_rxq_inq(sk), rx->rec_len - rx->cur_have);
 	if (!n)
 		return 0;
-	err = ktls_rxq_move(sk, n, rx->cur, rx->cur_have,
-			    &rx->cur_all_decrypted);
+	err = ktls_rxq_move(sk, n, rx->cur, rx->cur_have, &rx->dmap);
 	if (!err)
 		rx->cur_have += n;
 	return err;
@@ -243,8 +249,10 @@ int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 		    ktls_rxq_inq(rx->sk) >= rx->rec_len) {
 			rec->skb = NULL;
 			rec->len = rx->rec_len;
+			rec->seq = tcp_sk(rx->sk)->copied_seq;
 			rec->in_queue = true;
 			rec->dev = false;
+			rec->mixed = false;
 			return 1;
 		}
 		WRITE_ONCE(rx->ready, false);
@@ -268,8 +276,11 @@ int ktls_strp_take(struct ktls_rx *rx, struct ktls_rx_rec *rec)
 	}
 	rec->skb = rx->cur;
 	rec->len = rx->rec_len;
+	/* every byte of it was taken off the queue */
+	rec->seq = tcp_sk(rx->sk)->copied_seq - rx->rec_len;
 	rec->in_queue = false;
-	rec->dev = rx->cur_all_decrypted;
+	rec->dev = rx->dmap.seen && rx->dmap.first && !rx->dmap.nflip;
+	rec->mixed = rx->dmap.nflip;
 	rx->cur = NULL;
 	rx->cur_have = 0;
 	return 1;
@@ -339,4 +350,5 @@ void ktls_strp_done(struct ktls_rx *rx)
 	}
 	kfree_skb(rx->cur);
 	rx->cur = NULL;
+	ktls_rx_dmap_free(&rx->dmap);
 }
