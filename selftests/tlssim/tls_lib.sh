@@ -8,11 +8,100 @@ NS1=tlsA
 NS2=tlsB
 TOOL=${RUNDIR:-/tmp}/tls_tool
 
-# The ULP provider: KTLS_PROVIDER (tls, the default, or ktls).
+# --- providers -------------------------------------------------------------
+# Every suite runs its checks once per provider of TLSSIM_PROVIDERS ("tls"
+# for the kernel's tls.ko, "ktls" for ktls.ko; default both), in one boot.
+# KTLS_PROVIDER alone (the older way to choose) still picks a single one.
+TLSSIM_PROVIDERS=${TLSSIM_PROVIDERS:-${KTLS_PROVIDER:-tls ktls}}
+TLS_P=		# the provider the checks now run against
+# shellcheck disable=SC2034	# read by the tap_* wrappers (made by eval)
+TLS_PFX=	# "tls: " or "ktls: ", in front of every TAP name
+
+# TAP names carry the provider: tap.sh's reporting functions are renamed
+# tls__tap_*, and tap_* put $TLS_PFX in front of the name (tap_check
+# reports through them too).
+for f in tap_ok tap_fail tap_skip tap_xfail; do
+	eval "tls__$f() $(declare -f $f | tail -n +2)"
+	eval "$f() { local d=\$1; shift; tls__$f \"\$TLS_PFX\$d\" \"\$@\"; }"
+done
+unset f
+
+# tls_modules [PROVIDER]: tlssim.ko bound to PROVIDER (default $TLS_P, else
+# KTLS_PROVIDER, else tls).  tlssim links against the provider's exports,
+# so a switch takes tlssim out first, then the old provider: its module
+# count drops as the sockets of the last checks are destroyed (deferred
+# work after the namespaces are gone), so the unload is retried for 10 s.
 tls_modules() {
-	provider_load || return 1
+	local want=${1:-${TLS_P:-${KTLS_PROVIDER:-tls}}} cur
+
+	cur=$(provider_loaded)
+	if [ -d /sys/module/tlssim ] && [ "$cur" = "$want" ]; then
+		return 0
+	fi
+	if [ -d /sys/module/tlssim ]; then
+		rmmod tlssim || return 1
+	fi
+	if [ -n "$cur" ] && [ "$cur" != "$want" ]; then
+		for _ in $(seq 1 50); do
+			provider_unload 2>/dev/null && break
+			sleep 0.2
+		done
+		[ -z "$(provider_loaded)" ] || {
+			echo "tls_modules: $cur still in use:" \
+				"$(grep "^$cur " /proc/modules)" >&2
+			return 1
+		}
+	fi
+	provider_load "$want" || return 1
 	modprobe gf128mul 2>/dev/null
 	insmod "$TLSSIM_KO" || return 1
+}
+
+# tls_stop_jobs: end the suite's background processes (flows left running
+# by a failed check) and wait for them
+tls_stop_jobs() {
+	local j
+
+	j=$(jobs -p)
+	[ -z "$j" ] && return 0
+	# shellcheck disable=SC2086
+	kill $j 2>/dev/null
+	# shellcheck disable=SC2086
+	wait $j 2>/dev/null
+	return 0
+}
+
+# tls_each_provider FUNC [ARGS]: for each provider of $TLSSIM_PROVIDERS,
+# load it with tlssim, then run FUNC (the suite's checks, which build and
+# remove their own pair).  Between providers every flow is ended and the
+# namespaces are removed, so that no socket holds the old provider.
+tls_each_provider() {
+	local p
+
+	for p in $TLSSIM_PROVIDERS; do
+		TLS_P=$p
+		TLS_PFX="$p: "
+		# in the kernel log too: where each provider's part starts
+		echo "tlssim suite: checks against $p" >/dev/kmsg 2>/dev/null
+		if tls_modules "$p"; then
+			"$@"
+		else
+			tap_fail "load $p, gf128mul, tlssim"
+		fi
+		tls_stop_jobs
+		tls_unpair
+	done
+	echo "tlssim suite: checks done" >/dev/kmsg 2>/dev/null
+	TLS_P=
+	TLS_PFX=
+}
+
+# tls_v13_dev: "Device" when the provider offloads TLS 1.3 to a device
+# (ktls.ko), "Sw" when it keeps TLS 1.3 in software (tls.ko of 6.1 and
+# 6.12 refuse a TLS 1.3 device offload: tls_set_device_offload{,_rx}
+# return EOPNOTSUPP and the socket stays in software)
+tls_v13_dev() {
+	if [ "$TLS_P" = ktls ]; then echo Device; else echo Sw; fi
 }
 
 
@@ -35,6 +124,7 @@ tls_pair() {
 }
 
 tls_unpair() {
+	[ -e /run/netns/$NS1 ] || [ -e /run/netns/$NS2 ] || return 0
 	ip netns del $NS1 2>/dev/null
 	ip netns del $NS2 2>/dev/null
 	sleep 0.5

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tls_tool: one end of a TLS 1.2 AES-GCM byte stream for the tlssim tests.
+ * tls_tool: one end of a TLS 1.2 or 1.3 AES-GCM byte stream for the tlssim
+ * tests.
  *
  * No handshake: both ends use fixed keys (one set per direction).  Each
  * direction is independently one of
@@ -16,9 +17,15 @@
  * any wire frame carrying 71 or more plaintext bytes contains it (the XDP
  * capture test looks for it in wire frames).
  *
- * usage: tls_tool -l|-C ADDR -p PORT [-6] [-k 128|256] [-n BYTES]
+ * usage: tls_tool -l|-C ADDR -p PORT [-6] [-k 128|256] [-V 12|13] [-n BYTES]
  *                 [-T MODE] [-R MODE] [-s SEED] [-t SECS] [-M]
- *                 [-w MSECS [-g FILE]]
+ *                 [-w MSECS [-g FILE]] [-P SPORT]
+ * -P: the client's source port (a test that predicts which port of a bond
+ * a flow hashes to).
+ * -V: the TLS version (default 1.2).  A TLS 1.3 raw record carries no
+ * explicit nonce: its nonce is the 12-byte static IV (salt, iv) XOR the
+ * record number, its AAD the record header, and the content type travels
+ * encrypted as the last byte of the plaintext.
  * MODE: ktls, raw, plain or off.  -w: pause after each write (of up to
  * 64 KiB or one raw record), to make a flow last long enough to act on;
  * with -g only until FILE exists: a test that is done acting on the flow
@@ -55,9 +62,12 @@ struct dirkeys {
 	unsigned char salt[4];
 	unsigned char iv[8];
 	unsigned char rec_seq[8];
+	/* raw mode: one OpenSSL context per direction, key expanded once */
+	EVP_CIPHER_CTX *evp;
 };
 
 static int keybits = 128;
+static int tls13;
 static unsigned long long nbytes = 1 << 20;
 static unsigned long long seed = 1;
 static int marker;
@@ -88,18 +98,46 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* the stream of one direction: byte @off */
+/*
+ * The stream of one direction from byte @off: byte n is byte (n % 8) of
+ * mix(seed ^ n / 8), least significant first, so one mix() gives eight
+ * bytes (under emulation the stream costs as much as the crypto did when
+ * each byte had its own); with -M the marker overwrites the first 8 bytes
+ * of each 64.
+ */
 static void fill(uint64_t s, unsigned long long off, unsigned char *buf, size_t len)
 {
-	size_t i;
+	unsigned long long o = off;
+	size_t i = 0;
 
-	for (i = 0; i < len; i++, off++) {
-		uint64_t v = mix(s ^ (off >> 3));
+	while (i < len) {
+		uint64_t v = mix(s ^ (o >> 3));
+		unsigned int b = o & 7;
 
-		if (marker && off % MARKER_EVERY < 8)
-			buf[i] = TLSSIM_MARKER[off % MARKER_EVERY];
-		else
-			buf[i] = v >> ((off & 7) * 8);
+		if (!b && len - i >= 8) {
+			int k;
+
+			for (k = 0; k < 8; k++)
+				buf[i + k] = v >> (k * 8);
+			i += 8;
+			o += 8;
+			continue;
+		}
+		for (; b < 8 && i < len; b++, i++, o++)
+			buf[i] = v >> (b * 8);
+	}
+	if (!marker)
+		return;
+	for (i = 0, o = off; i < len; i++, o++) {
+		unsigned int m = o % MARKER_EVERY;
+
+		if (m < 8) {
+			buf[i] = TLSSIM_MARKER[m];
+		} else {
+			/* on to the next block's first byte */
+			i += MARKER_EVERY - 1 - m;
+			o += MARKER_EVERY - 1 - m;
+		}
 	}
 }
 
@@ -108,7 +146,8 @@ static void set_ktls(int fd, int tx, const struct dirkeys *k)
 	int cipher = keybits == 128 ? TLS_CIPHER_AES_GCM_128 :
 				      TLS_CIPHER_AES_GCM_256;
 
-	if (ktls_set_key(fd, tx ? TLS_TX : TLS_RX, TLS_1_2_VERSION, cipher,
+	if (ktls_set_key(fd, tx ? TLS_TX : TLS_RX,
+			 tls13 ? TLS_1_3_VERSION : TLS_1_2_VERSION, cipher,
 			 k->key, k->iv, k->salt, k->rec_seq))
 		die_errno("setsockopt TLS");
 }
@@ -169,20 +208,45 @@ static void put_be64(unsigned char *p, uint64_t v)
 		p[i] = v;
 }
 
-/* one AES-GCM record operation; returns 0 or -1 (tag mismatch) */
-static int gcm(int enc, const struct dirkeys *k, uint64_t sn, const unsigned char *eiv,
-	       const unsigned char *aad, unsigned char *buf, int len, unsigned char *tag)
+/*
+ * The nonce of record @sn: TLS 1.2 salt || explicit nonce @eiv (8 bytes
+ * from the record), TLS 1.3 (salt || iv) XOR the record number.
+ */
+static void nonce_of(const struct dirkeys *k, uint64_t sn, const unsigned char *eiv,
+		     unsigned char *nonce)
 {
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int i;
+
+	memcpy(nonce, k->salt, 4);
+	if (!tls13) {
+		memcpy(nonce + 4, eiv, 8);
+		return;
+	}
+	memcpy(nonce + 4, k->iv, 8);
+	for (i = 11; i >= 4; i--, sn >>= 8)
+		nonce[i] ^= sn & 0xff;
+}
+
+/* one AES-GCM record operation; returns 0 or -1 (tag mismatch) */
+static int gcm(int enc, struct dirkeys *k, uint64_t sn, const unsigned char *eiv,
+	       const unsigned char *aad, int aadlen, unsigned char *buf, int len,
+	       unsigned char *tag)
+{
+	EVP_CIPHER_CTX *ctx = k->evp;
 	unsigned char nonce[12];
 	int out, ok;
 
-	memcpy(nonce, k->salt, 4);
-	memcpy(nonce + 4, eiv, 8);
-	(void)sn;
-	if (!ctx || !EVP_CipherInit_ex(ctx, cipher(), NULL, k->key, nonce, enc))
-		die_errno("EVP init");
-	if (!EVP_CipherUpdate(ctx, NULL, &out, aad, 13))
+	/* a direction's keys are used by one thread, for one operation */
+	if (!ctx) {
+		ctx = EVP_CIPHER_CTX_new();
+		if (!ctx || !EVP_CipherInit_ex(ctx, cipher(), NULL, k->key, NULL, enc))
+			die_errno("EVP init");
+		k->evp = ctx;
+	}
+	nonce_of(k, sn, eiv, nonce);
+	if (!EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, enc))
+		die_errno("EVP nonce");
+	if (!EVP_CipherUpdate(ctx, NULL, &out, aad, aadlen))
 		die_errno("EVP aad");
 	if (len && !EVP_CipherUpdate(ctx, buf, &out, buf, len))
 		die_errno("EVP update");
@@ -191,7 +255,6 @@ static int gcm(int enc, const struct dirkeys *k, uint64_t sn, const unsigned cha
 	ok = EVP_CipherFinal_ex(ctx, buf + len, &out);
 	if (enc)
 		EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag);
-	EVP_CIPHER_CTX_free(ctx);
 	return ok ? 0 : -1;
 }
 
@@ -221,23 +284,34 @@ static void *sender(void *arg)
 		} else {
 			/* raw records of varying size, 1..16384 bytes */
 			unsigned char aad[13], *rec = buf;
+			int hdr = tls13 ? 5 : 13, clen;
 
 			rs = mix(rs);
 			if (len > 1 + rs % 16384)
 				len = 1 + rs % 16384;
+			fill(d->seed, d->done, rec + hdr, len);
+			/* 1.3: the inner content type ends the plaintext */
+			clen = tls13 ? len + 1 : len;
+			if (tls13)
+				rec[hdr + len] = 0x17;
 			rec[0] = 0x17;
 			rec[1] = 3;
 			rec[2] = 3;
-			rec[3] = (len + 24) >> 8;
-			rec[4] = (len + 24) & 0xff;
-			put_be64(rec + 5, sn ^ 0x5a5a);
-			fill(d->seed, d->done, rec + 13, len);
-			put_be64(aad, sn);
-			memcpy(aad + 8, rec, 3);
-			aad[11] = len >> 8;
-			aad[12] = len & 0xff;
-			gcm(1, &d->k, sn, rec + 5, aad, rec + 13, len, rec + 13 + len);
-			write_all(sock_fd, rec, 13 + len + 16);
+			rec[3] = (hdr - 5 + clen + 16) >> 8;
+			rec[4] = (hdr - 5 + clen + 16) & 0xff;
+			if (tls13) {
+				gcm(1, &d->k, sn, NULL, rec, 5, rec + hdr, clen,
+				    rec + hdr + clen);
+			} else {
+				put_be64(rec + 5, sn ^ 0x5a5a);
+				put_be64(aad, sn);
+				memcpy(aad + 8, rec, 3);
+				aad[11] = len >> 8;
+				aad[12] = len & 0xff;
+				gcm(1, &d->k, sn, rec + 5, aad, 13, rec + hdr, len,
+				    rec + hdr + len);
+			}
+			write_all(sock_fd, rec, hdr + clen + 16);
 			sn++;
 		}
 		d->done += len;
@@ -307,7 +381,7 @@ static void receiver(struct dir *d)
 			}
 		} else {
 			unsigned char aad[13];
-			int r, len, plen;
+			int r, len, plen, hdr = tls13 ? 5 : 13, ok;
 
 			r = read_full(sock_fd, buf, 5);
 			if (r == 0)
@@ -318,30 +392,49 @@ static void receiver(struct dir *d)
 				return;
 			}
 			len = buf[3] << 8 | buf[4];
-			if (len < 24 || len > 16384 + 24 ||
+			/* 1.3: at least the content type, at most 255 of padding */
+			if (len < hdr - 5 + (tls13 ? 17 : 16) ||
+			    len > 16384 + (tls13 ? 256 : 24) ||
 			    read_full(sock_fd, buf + 5, len) != 1) {
 				fprintf(stderr, "tls_tool: bad record\n");
 				d->err = 1;
 				return;
 			}
-			plen = len - 24;
+			plen = len - (hdr - 5) - 16;
 			if (plaintext_on_wire(d, buf, 5 + len)) {
 				fprintf(stderr, "tls_tool: plaintext seen on the wire\n");
 				d->err = 1;
 				return;
 			}
-			put_be64(aad, sn);
-			memcpy(aad + 8, buf, 3);
-			aad[11] = plen >> 8;
-			aad[12] = plen & 0xff;
-			if (gcm(0, &d->k, sn, buf + 5, aad, buf + 13, plen, buf + 13 + plen)) {
+			if (tls13) {
+				ok = !gcm(0, &d->k, sn, NULL, buf, 5, buf + hdr, plen,
+					  buf + hdr + plen);
+				/* strip the padding, then the content type */
+				while (ok && plen > 0 && !buf[hdr + plen - 1])
+					plen--;
+				if (ok && (plen == 0 || buf[hdr + plen - 1] != 0x17)) {
+					fprintf(stderr, "tls_tool: record %llu: not data\n",
+						(unsigned long long)sn);
+					d->err = 1;
+					return;
+				}
+				plen--;
+			} else {
+				put_be64(aad, sn);
+				memcpy(aad + 8, buf, 3);
+				aad[11] = plen >> 8;
+				aad[12] = plen & 0xff;
+				ok = !gcm(0, &d->k, sn, buf + 5, aad, 13, buf + hdr, plen,
+					  buf + hdr + plen);
+			}
+			if (!ok) {
 				fprintf(stderr, "tls_tool: record %llu: bad tag\n",
 					(unsigned long long)sn);
 				d->err = 1;
 				return;
 			}
 			sn++;
-			if (d->done + plen > nbytes || check(d, buf + 13, plen)) {
+			if (d->done + plen > nbytes || check(d, buf + hdr, plen)) {
 				d->err = 1;
 				return;
 			}
@@ -368,20 +461,21 @@ int main(int argc, char **argv)
 	const char *laddr = NULL, *caddr = NULL;
 	struct dir tx = {}, rx = {};
 	struct sockaddr_storage ss = {};
-	int port = 4433, v6 = 0, opt, one = 1;
+	int port = 4433, v6 = 0, opt, one = 1, sport = 0;
 	socklen_t sl;
 	pthread_t th;
 
 	log_set_name("tls_tool", LOG_PROG);
 	tx.mode = M_KTLS;
 	rx.mode = M_KTLS;
-	while ((opt = getopt(argc, argv, "l:C:p:6k:n:T:R:s:t:Mw:g:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:C:p:6k:V:n:T:R:s:t:Mw:g:P:")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'C': caddr = optarg; break;
 		case 'p': port = atoi(optarg); break;
 		case '6': v6 = 1; break;
 		case 'k': keybits = atoi(optarg); break;
+		case 'V': tls13 = atoi(optarg) == 13; break;
 		case 'n': nbytes = strtoull(optarg, NULL, 0); break;
 		case 'T': tx.mode = parse_mode(optarg); break;
 		case 'R': rx.mode = parse_mode(optarg); break;
@@ -390,6 +484,7 @@ int main(int argc, char **argv)
 		case 'M': marker = 1; break;
 		case 'w': write_pause_ms = atoi(optarg); break;
 		case 'g': pause_until = optarg; break;
+		case 'P': sport = atoi(optarg); break;
 		default: exit(2);
 		}
 	}
@@ -431,6 +526,19 @@ int main(int argc, char **argv)
 	} else {
 		int i;
 
+		if (sport) {
+			struct sockaddr_storage bs = {};
+
+			/* the same family, any address, port @sport */
+			bs.ss_family = ss.ss_family;
+			if (v6)
+				((struct sockaddr_in6 *)&bs)->sin6_port = htons(sport);
+			else
+				((struct sockaddr_in *)&bs)->sin_port = htons(sport);
+			setsockopt(sock_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (bind(sock_fd, (void *)&bs, sl))
+				die_errno("bind source port");
+		}
 		for (i = 0; connect(sock_fd, (void *)&ss, sl); i++) {
 			if (i > 100)
 				die_errno("connect");
