@@ -466,7 +466,9 @@ void ktls_device_tx_free(struct tls_context *ctx);
  * ktls_device_rx.c. Under lock_sock, with ctx->crypto_recv validated and
  * software RX already set up by ktls_rx_sw_init() (records the device did
  * not decrypt are decrypted in software, as tls.ko). 0: the device
- * decrypts (the caller sets rx_conf = TLS_HW); -errno: software only.
+ * decrypts, and rx_conf is TLS_HW already (set before the offload lock is
+ * dropped, so that a device down right after sees the flow); -errno:
+ * software only.
  */
 int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx);
 /* Close, under lock_sock: tell the device to forget the RX flow. */
@@ -475,8 +477,8 @@ void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx);
  * Device going down (ktls_device.c's notifier, process context, RTNL held,
  * socket NOT locked): stop using @netdev for RX of @ctx; later records are
  * decrypted in software. ctx->netdev is already NULL, TLS_RX_DEV_DEGRADED
- * set and synchronize_net() done; this calls tls_dev_del(RX) unless
- * TLS_RX_DEV_CLOSED. It must not take the socket lock (the offload lock
+ * set and synchronize_net() done; this calls tls_dev_del(RX) unless close
+ * released the RX state already (KTLS_DEV_RX_RELEASED). It must not take the socket lock (the offload lock
  * is held for write, and setup takes that under the socket lock) nor
  * touch the socket if KTLS_DEV_SK_GONE is set in dev_flags.
  */

@@ -446,8 +446,14 @@ int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx)
 	err = ktls_dev_rx_add(sk, ctx, netdev, ktls_dev_rx_next_rec_seq(sk, rx),
 			      ctx->rx.rec_seq);
 	mutex_unlock(&ktls_dev_rx_mutex);
-	if (!err)
+	if (!err) {
 		ktls_device_attach(sk, ctx, netdev);
+		/*
+		 * Before the offload lock drops: a device down that runs
+		 * next must see a device RX flow and call ktls_device_rx_down.
+		 */
+		ctx->rx_conf = TLS_HW;
+	}
 	ktls_device_offload_end();
 put:
 	dev_put(netdev);
