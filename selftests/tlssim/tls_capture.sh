@@ -95,7 +95,7 @@ cap_run() {
 	CAP_B=$((b1 - b0))
 	CAP_D=$((d1 - d0))
 	CAP_M=$((m1 - m0))
-	echo "# capture: $CAP_F frames, $CAP_D with payload, $CAP_B payload bytes," \
+	echo "# ${TLS_PFX}capture: $CAP_F frames, $CAP_D with payload, $CAP_B payload bytes," \
 		"$CAP_M with the marker"
 	return $rc
 }
