@@ -197,7 +197,7 @@ bond_checks() {
 		pids+=($!)
 	done
 	# all flows offloaded at once: their contexts are where the hash says
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 300); do
 		v=$(tls_pstat $NS1 TlsCurrTxDevice)
 		[ "$v" -ge "$BOND_FLOWS" ] 2>/dev/null && break
 		kill -0 "${pids[0]}" 2>/dev/null || break
