@@ -478,9 +478,10 @@ void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx);
  * socket NOT locked): stop using @netdev for RX of @ctx; later records are
  * decrypted in software. ctx->netdev is already NULL, TLS_RX_DEV_DEGRADED
  * set and synchronize_net() done; this calls tls_dev_del(RX) unless close
- * released the RX state already (KTLS_DEV_RX_RELEASED). It must not take the socket lock (the offload lock
- * is held for write, and setup takes that under the socket lock) nor
- * touch the socket if KTLS_DEV_SK_GONE is set in dev_flags.
+ * released the RX state already (KTLS_DEV_RX_RELEASED). It must not take
+ * the socket lock (the offload lock is held for write, and setup takes
+ * that under the socket lock) nor touch the socket if KTLS_DEV_SK_GONE is
+ * set in dev_flags.
  */
 void ktls_device_rx_down(struct tls_context *ctx, struct net_device *netdev);
 

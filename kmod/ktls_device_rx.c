@@ -433,7 +433,9 @@ int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx)
 	netdev = ktls_device_lookup(sk);
 	if (!netdev)
 		return -EINVAL;
-	if (!(netdev->features & NETIF_F_HW_TLS_RX) || !netdev->tlsdev_ops) {
+	/* tls.ko refuses such devices at registration; we cannot */
+	if (!(netdev->features & NETIF_F_HW_TLS_RX) || !netdev->tlsdev_ops ||
+	    !netdev->tlsdev_ops->tls_dev_resync) {
 		err = -EOPNOTSUPP;
 		goto put;
 	}

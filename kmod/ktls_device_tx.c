@@ -135,9 +135,10 @@ static void dtx_free(struct tls_context *ctx)
 		kfree(octx);
 	}
 	if (dtx) {
-		for (i = 0; i < KTLS_DTX_KEYS; i++)
+		for (i = 0; dtx->keys && i < dtx->nkeys; i++)
 			if (dtx->keys[i].aead)
 				dtx_key_free(&dtx->keys[i]);
+		kfree_sensitive(dtx->keys);
 		kfree(dtx);
 	}
 	ctx->priv_ctx_tx = NULL;
@@ -176,6 +177,10 @@ int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx)
 	marker = kmalloc(sizeof(*marker), GFP_KERNEL);
 	if (!dtx || !octx || !marker)
 		goto free;
+	dtx->keys = kcalloc(KTLS_DTX_KEYS, sizeof(*dtx->keys), GFP_KERNEL);
+	if (!dtx->keys)
+		goto free;
+	dtx->nkeys = KTLS_DTX_KEYS;
 	rc = ktls_cipher_ctx_init(&ctx->prot_info, &ctx->tx, ci);
 	if (rc)
 		goto free;
@@ -240,8 +245,10 @@ disable:
 free:
 	kfree(marker);
 	kfree(octx);
-	if (dtx && dtx->keys[0].aead)
+	if (dtx && dtx->keys && dtx->keys[0].aead)
 		dtx_key_free(&dtx->keys[0]);
+	if (dtx)
+		kfree_sensitive(dtx->keys);
 	kfree(dtx);
 put_dev:
 	dev_put(netdev);
@@ -287,6 +294,29 @@ static void dtx_prune_keys(struct tls_context *ctx)
 	}
 }
 
+/* Twice the key slots: old keys stay while their records are unACKed. */
+static int dtx_grow_keys(struct tls_context *ctx)
+{
+	struct tls_offload_context_tx *octx = ktls_octx(ctx);
+	struct ktls_dtx *dtx = ktls_dtx(ctx);
+	struct ktls_fb_key *keys, *old;
+	unsigned long flags;
+	int n = dtx->nkeys * 2;
+
+	keys = kcalloc(n, sizeof(*keys), GFP_KERNEL);
+	if (!keys)
+		return -ENOMEM;
+	spin_lock_irqsave(&octx->lock, flags);
+	memcpy(keys, dtx->keys, dtx->nkeys * sizeof(*keys));
+	old = dtx->keys;
+	dtx->keys = keys;
+	dtx->nkeys = n;
+	spin_unlock_irqrestore(&octx->lock, flags);
+	/* the fallback looks at keys under the lock only */
+	kfree_sensitive(old);
+	return 0;
+}
+
 int ktls_device_tx_rekey(struct sock *sk, struct tls_context *ctx,
 			 const struct tls_crypto_info *ci)
 {
@@ -303,8 +333,11 @@ int ktls_device_tx_rekey(struct sock *sk, struct tls_context *ctx,
 	if (!dtx_cipher_ok(ci))
 		return -EINVAL;
 	dtx_prune_keys(ctx);
-	if (dtx->cur + 1 >= KTLS_DTX_KEYS)
-		return -EBUSY;
+	if (dtx->cur + 1 >= dtx->nkeys) {
+		rc = dtx_grow_keys(ctx);
+		if (rc)
+			return rc;
+	}
 
 	/* data sent before the rekey goes out under the old key */
 	rc = ktls_dtx_push_pending(sk, ctx, flags);

@@ -28,7 +28,7 @@
 #include "ktls.h"
 #include "ktls_abi.h"
 
-/* keys a device flow may hold at once (the current one and older ones) */
+/* key slots a device flow starts with; the table doubles when full */
 #define KTLS_DTX_KEYS		4
 
 /* dtx->flags bits */
@@ -48,9 +48,14 @@ struct ktls_dtx {
 	u64 next_sn;
 	/* the record sequence wrapped: no record may use this key again */
 	bool seq_exhausted;
-	/* keys[cur] is the current key; other non-NULL aead: older keys */
-	struct ktls_fb_key keys[KTLS_DTX_KEYS];
+	/*
+	 * keys[0..cur], oldest first: keys[cur] is the current key, the
+	 * others are kept while records framed under them are not ACKed.
+	 * @nkeys slots; replaced (grown) under the offload context's lock.
+	 */
+	struct ktls_fb_key *keys;
 	int cur;
+	int nkeys;
 };
 
 static inline struct ktls_dtx *ktls_dtx(const struct tls_context *ctx)

@@ -7,6 +7,9 @@
 # byte checked end to end (soak_flow.c); then the counters must agree with
 # what the flows did, and no context or socket may be left.
 #   SOAK_MINUTES  length (default 3)   SOAK_FLOWS  flows (default 16)
+#   SOAK_DEVICE=1 leave the pair's TLS offload on, so that ktls.ko hands
+#                 the flows it can to the device (not yet in make check:
+#                 device flows stall under these faults, README "Open bugs")
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 . selftests/lib/provider.sh
@@ -25,6 +28,12 @@ provider_load ktls || { tap_fail "load ktls.ko"; tap_done; exit 1; }
 modprobe gf128mul 2>/dev/null
 insmod "$TLSSIM_KO" || { tap_fail "load tlssim.ko with ktls.ko"; tap_done; exit 1; }
 tls_pair || { tap_fail "tlssim pair in two namespaces"; tap_done; exit 1; }
+if [ "${SOAK_DEVICE:-0}" != 1 ]; then
+	# software mode: ktls.ko finds no offload on the route
+	ip netns exec $NS1 ethtool -K tsa tls-hw-tx-offload off tls-hw-rx-offload off &&
+	ip netns exec $NS2 ethtool -K tsb tls-hw-tx-offload off tls-hw-rx-offload off ||
+		{ tap_fail "tlssim offload off"; tap_done; exit 1; }
+fi
 D1=$(tls_dbg $NS1 tsa)
 D2=$(tls_dbg $NS2 tsb)
 for d in "$D1" "$D2"; do
@@ -70,17 +79,23 @@ tls_expect "KeyUpdates seen = rekeys (TlsRxRekeyReceived)" "$((crk + srk))" \
 	"$(( $(tls_pstat $NS1 TlsRxRekeyReceived) + $(tls_pstat $NS2 TlsRxRekeyReceived) ))"
 tls_expect "no decrypt error (TlsDecryptError)" 0 \
 	"$(( $(tls_pstat $NS1 TlsDecryptError) + $(tls_pstat $NS2 TlsDecryptError) ))"
-# software or device (tlssim offloads AES-GCM when ktls.ko asks it)
-ctxs() {
-	echo $(( $(tls_pstat "$1" "$2TxSw") + $(tls_pstat "$1" "$2RxSw") +
-		 $(tls_pstat "$1" "$2TxDevice") + $(tls_pstat "$1" "$2RxDevice") ))
-}
-tls_expect "every flow counted as TX and RX (TlsTxSw + TlsRxSw + TlsTxDevice + TlsRxDevice)" "$((4 * FLOWS))" \
-	"$(( $(ctxs $NS1 Tls) + $(ctxs $NS2 Tls) ))"
+# both ends' counter NAME, summed
+pboth() { echo $(( $(tls_pstat $NS1 "$1") + $(tls_pstat $NS2 "$1") )); }
+sw=$(( $(pboth TlsTxSw) + $(pboth TlsRxSw) ))
+dev=$(( $(pboth TlsTxDevice) + $(pboth TlsRxDevice) ))
+if [ "${SOAK_DEVICE:-0}" = 1 ]; then
+	tls_expect "every flow counted as TX and RX, software or device" "$((4 * FLOWS))" \
+		"$((sw + dev))"
+else
+	tls_expect "every flow counted as TX and RX software (TlsTxSw + TlsRxSw)" "$((4 * FLOWS))" "$sw"
+	tls_expect "no flow on the device (TlsTxDevice + TlsRxDevice)" 0 "$dev"
+fi
 tls_expect "the wires dropped frames (wire_drop)" "gt:$drop0" \
 	"$(( $(tls_ctr $NS1 tsa wire_drop) + $(tls_ctr $NS2 tsb wire_drop) ))"
 for ns in $NS1 $NS2; do
-	tls_expect "$ns: no kTLS socket left (TlsCurr{Tx,Rx}{Sw,Device})" 0 "$(ctxs "$ns" TlsCurr)"
+	tls_expect "$ns: no kTLS socket left (TlsCurr{Tx,Rx}{Sw,Device})" 0 \
+		"$(( $(tls_pstat $ns TlsCurrTxSw) + $(tls_pstat $ns TlsCurrRxSw) +
+		    $(tls_pstat $ns TlsCurrTxDevice) + $(tls_pstat $ns TlsCurrRxDevice) ))"
 done
 tls_unpair
 rmmod tlssim && tap_ok "rmmod tlssim" || tap_fail "rmmod tlssim"

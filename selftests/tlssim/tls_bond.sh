@@ -168,7 +168,7 @@ bond_checks() {
 
 	bond_pair || { tap_fail "two tlssim pairs under a balance-xor bond each side"; return; }
 	tap_ok "two tlssim pairs under a balance-xor layer3+4 bond each side"
-	echo "# bond0 features:" \
+	echo "# ${TLS_PFX}bond0 features:" \
 		"$(ip netns exec $NS1 ethtool -k bond0 | grep -E 'tls-hw-(tx|rx)' | tr -s '\t\n' ' ')"
 	for d in ta0 ta1; do
 		e0[$d]=$(tls_ctr $NS1 $d tx_tls_encrypted_packets)
@@ -197,7 +197,7 @@ bond_checks() {
 		pids+=($!)
 	done
 	# all flows offloaded at once: their contexts are where the hash says
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 300); do
 		v=$(tls_pstat $NS1 TlsCurrTxDevice)
 		[ "$v" -ge "$BOND_FLOWS" ] 2>/dev/null && break
 		kill -0 "${pids[0]}" 2>/dev/null || break
@@ -219,7 +219,7 @@ bond_checks() {
 		done < <(ports_ctx $d $NS1 tx)
 	done
 	tls_expect "TX contexts on the bond's ports" "$BOND_FLOWS" "$on"
-	[ -z "$wrong" ] || echo "# on the other port (source port:device):$wrong"
+	[ -z "$wrong" ] || echo "# ${TLS_PFX}on the other port (source port:device):$wrong"
 	tls_expect "TX contexts on the port the layer3+4 hash picks" "$BOND_FLOWS" "$right"
 	for d in ta0 ta1; do
 		tls_expect "$d carries $((BOND_FLOWS / 2)) of the flows' TX contexts" \

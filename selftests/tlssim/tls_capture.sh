@@ -79,7 +79,7 @@ cap_run() {
 	tls_xfer_bg $PORT "$1" "$2" "$3 -g $GO"
 	CAP_CURTX=0
 	if [ "$4" = Device ]; then
-		for _ in $(seq 1 100); do
+		for _ in $(seq 1 300); do
 			v=$(tls_pstat $NS1 TlsCurrTxDevice)
 			[ "$v" -gt "$CAP_CURTX" ] 2>/dev/null && CAP_CURTX=$v
 			[ "$CAP_CURTX" -ge 1 ] && break
@@ -95,7 +95,7 @@ cap_run() {
 	CAP_B=$((b1 - b0))
 	CAP_D=$((d1 - d0))
 	CAP_M=$((m1 - m0))
-	echo "# capture: $CAP_F frames, $CAP_D with payload, $CAP_B payload bytes," \
+	echo "# ${TLS_PFX}capture: $CAP_F frames, $CAP_D with payload, $CAP_B payload bytes," \
 		"$CAP_M with the marker"
 	return $rc
 }

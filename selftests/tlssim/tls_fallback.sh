@@ -72,8 +72,9 @@ checks() {
 
 	# table of one context per direction, taken by a long flow: the second
 	# flow falls back and completes; the first is still offloaded and running
+	# (paced, 20 ms per 64 KiB: it only has to hold its contexts)
 	echo 1 >"$D1/ctx_table_size"
-	tls_xfer_bg 5007 $((1 << 30)) "" ""
+	tls_xfer_bg 5007 $((1 << 30)) "-w 20" "-w 20"
 	tls_wait_live_ctx 4
 	sw0=$(tls_pstat $NS1 TlsTxSw)
 	ip netns exec $NS2 "$TOOL" -l 10.77.0.2 -p 5008 -n "$BYTES" -t 200 >"$RUNDIR/x2.srv" 2>&1 &

@@ -62,7 +62,7 @@ lossy_run() {
 	# of bytes is the share of records the device decrypted
 	decb=$(( $(both rx_tls_decrypted_bytes) - dec0 ))
 	pct=$(( decb * 100 / (2 * BYTES) ))
-	echo "# $tag: device decrypted $decb of $((2 * BYTES)) bytes ($pct %)"
+	echo "# ${TLS_PFX}$tag: device decrypted $decb of $((2 * BYTES)) bytes ($pct %)"
 	tls_expect "$tag: device-decrypted fraction above 50 %" "gt:50" "$pct"
 }
 

@@ -10,7 +10,8 @@ TOOL=${RUNDIR:-/tmp}/tls_tool
 
 # --- providers -------------------------------------------------------------
 # Every suite runs its checks once per provider of TLSSIM_PROVIDERS ("tls"
-# for the kernel's tls.ko, "ktls" for ktls.ko; default both), in one boot.
+# for the kernel's tls.ko, "ktls" for ktls.ko; default both; spaces or
+# commas between them), in one boot.
 # KTLS_PROVIDER alone (the older way to choose) still picks a single one.
 TLSSIM_PROVIDERS=${TLSSIM_PROVIDERS:-${KTLS_PROVIDER:-tls ktls}}
 TLS_P=		# the provider the checks now run against
@@ -78,7 +79,7 @@ tls_stop_jobs() {
 tls_each_provider() {
 	local p
 
-	for p in $TLSSIM_PROVIDERS; do
+	for p in ${TLSSIM_PROVIDERS//,/ }; do
 		TLS_P=$p
 		TLS_PFX="$p: "
 		# in the kernel log too: where each provider's part starts
@@ -289,5 +290,5 @@ tls_slab_report() {
 	read -r s u < <(tls_slab_kb)
 	read -r s0 u0 <<<"$2"
 	TLS_SLAB_DELTA="$((s - s0)) $((u - u0))"
-	echo "# slab after $1: Slab $s kB ($((s - s0)) kB), SUnreclaim $u kB ($((u - u0)) kB)"
+	echo "# ${TLS_PFX}slab after $1: Slab $s kB ($((s - s0)) kB), SUnreclaim $u kB ($((u - u0)) kB)"
 }

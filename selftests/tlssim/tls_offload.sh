@@ -49,7 +49,7 @@ offloaded_run() {
 	fi
 	# the Curr* gauges are only non-zero while the sockets live
 	if [ "$mode" = Device ]; then
-		for _ in $(seq 1 100); do
+		for _ in $(seq 1 300); do
 			v=$(tls_pstat $NS1 TlsCurrTxDevice)
 			[ "$v" -gt "$curtx" ] 2>/dev/null && curtx=$v
 			v=$(tls_pstat $NS2 TlsCurrRxDevice)

@@ -56,7 +56,7 @@ checks() {
 	tls_unpair
 	tls_wait_live_ctx 0
 	SLAB0=$(tls_slab_kb)
-	echo "# slab at start: Slab/SUnreclaim kB: $SLAB0"
+	echo "# ${TLS_PFX}slab at start: Slab/SUnreclaim kB: $SLAB0"
 
 	# 1. down/up: the flow falls back to software and completes
 	tls_pair || { tap_fail "pair"; return; }
