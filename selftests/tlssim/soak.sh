@@ -8,8 +8,8 @@
 # what the flows did, and no context or socket may be left.
 #   SOAK_MINUTES  length (default 3)   SOAK_FLOWS  flows (default 16)
 #   SOAK_DEVICE=1 leave the pair's TLS offload on, so that ktls.ko hands
-#                 the flows it can to the device (not yet in make check:
-#                 device flows stall under these faults, README "Open bugs")
+#                 the flows it can to the device (make check runs the
+#                 software flows)
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 . selftests/lib/provider.sh
