@@ -63,9 +63,7 @@ enum tlssim_tls_stat {
 
 /*
  * Record content types (RFC 5246 6.2.1, RFC 8446 5.1) a plausible header
- * may carry while searching for headers: change_cipher_spec up to
- * application_data (any type where the boundary is known, see
- * tlssim_rec_hdr_plausible()).  Ours, as the
+ * may carry: change_cipher_spec up to application_data.  Ours, as the
  * kernel's TLS_RECORD_TYPE_DATA went private to net/tls in 6.12.
  */
 #define TLSSIM_CT_FIRST			20
@@ -173,8 +171,7 @@ struct tlssim_walk_res {
 /* tlssim_tls_rec.c */
 int tlssim_rec_walk(struct tlssim_ctx *c, struct tlssim_rec *r, u8 *data, u32 len,
 		    enum tlssim_walk_mode mode, struct tlssim_walk_res *res);
-bool tlssim_rec_hdr_plausible(const struct tlssim_ctx *c, const u8 *hdr,
-			      bool strict);
+bool tlssim_rec_hdr_plausible(const struct tlssim_ctx *c, const u8 *hdr);
 void tlssim_rec_reset(struct tlssim_rec *r, u32 seq, u64 sn, bool active);
 u64 tlssim_rec_sn_from_bytes(const u8 *rcd_sn);
 

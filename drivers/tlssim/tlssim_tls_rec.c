@@ -37,19 +37,7 @@ static unsigned int rec_prefix(const struct tlssim_ctx *c)
 	return TLS_HEADER_SIZE + c->iv_size;
 }
 
-/*
- * Is @hdr a record header?  Version and length always count.  The TLS 1.2
- * content type only counts when @strict, i.e. when looking for headers
- * (RX search and track): there, types beyond 20..23 are unlikely enough
- * to reject a candidate.  Where the record boundary is known (TX, where
- * the stack framed the records, and RX in sync, where the tag check
- * covers the type) any type is a record: kernel TLS sends whatever type
- * TLS_SET_RECORD_TYPE names (soak_flow ends each direction with type 25),
- * and rejecting it there made TX drop that record on every retransmission
- * and stall the flow.
- */
-bool tlssim_rec_hdr_plausible(const struct tlssim_ctx *c, const u8 *hdr,
-			      bool strict)
+bool tlssim_rec_hdr_plausible(const struct tlssim_ctx *c, const u8 *hdr)
 {
 	unsigned int len = get_unaligned_be16(hdr + 3);
 	unsigned int min = c->iv_size + TLSSIM_GCM_TAG;
@@ -59,7 +47,7 @@ bool tlssim_rec_hdr_plausible(const struct tlssim_ctx *c, const u8 *hdr,
 		if (hdr[0] != TLSSIM_CT_DATA)
 			return false;
 		min++;
-	} else if (strict && (hdr[0] < TLSSIM_CT_FIRST || hdr[0] > TLSSIM_CT_DATA)) {
+	} else if (hdr[0] < TLSSIM_CT_FIRST || hdr[0] > TLSSIM_CT_DATA) {
 		return false;
 	}
 	if (hdr[1] != 3 || hdr[2] != 3)
@@ -124,8 +112,7 @@ int tlssim_rec_walk(struct tlssim_ctx *c, struct tlssim_rec *r, u8 *data, u32 le
 			memcpy(r->hdr + r->pos, data, n);
 			r->pos += n;
 			if (r->pos == TLS_HEADER_SIZE) {
-				if (!tlssim_rec_hdr_plausible(c, r->hdr,
-							      mode == TLSSIM_WALK_TRACK))
+				if (!tlssim_rec_hdr_plausible(c, r->hdr))
 					return -EBADMSG;
 				r->len = TLS_HEADER_SIZE + get_unaligned_be16(r->hdr + 3);
 				res->headers++;

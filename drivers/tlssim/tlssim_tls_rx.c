@@ -97,7 +97,7 @@ static void rx_search(struct tlssim_ctx *c, u8 *data, u32 len, u32 seq)
 	u32 off;
 
 	for (off = 0; off + TLS_HEADER_SIZE <= len; off++) {
-		if (!tlssim_rec_hdr_plausible(c, data + off, true))
+		if (!tlssim_rec_hdr_plausible(c, data + off))
 			continue;
 		tlssim_rec_reset(&c->st, seq + off, 0, false);
 		c->rx_state = TLSSIM_RX_TRACK;
