@@ -9,7 +9,8 @@
 #   SOAK_MINUTES  length (default 3)   SOAK_FLOWS  flows (default 16)
 #   SOAK_DEVICE=1 leave the pair's TLS offload on, so that ktls.ko hands
 #                 the flows it can to the device (make check runs the
-#                 software flows)
+#                 software flows: device flows stall at their end, a
+#                 tlssim bug, README "Open bug (tlssim)")
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
 . selftests/lib/provider.sh
