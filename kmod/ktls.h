@@ -301,6 +301,16 @@ void ktls_tx_install_write_space(struct sock *sk, struct tls_context *ctx);
 void ktls_tx_restore_write_space(struct sock *sk, struct tls_context *ctx);
 
 int ktls_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
+/*
+ * ktls_tx_rec.c, for software and device TX: TLS_SET_RECORD_TYPE. The data
+ * of this call goes into records of the given type (*@type); @close ends
+ * a record still open from MSG_MORE sends first. As in tls.ko, control
+ * data (msg_controllen) without a SOL_TLS cmsg is -EINVAL.
+ */
+int ktls_tx_cmsg_record_type(struct sock *sk, struct tls_context *ctx,
+			     struct msghdr *msg, u8 *type,
+			     int (*close)(struct sock *sk,
+					  struct tls_context *ctx, int flags));
 /* ktls_tx_sendpage.c, built for kernels that have ->sendpage (compat.h) */
 int ktls_tx_sendpage(struct sock *sk, struct page *page, int offset,
 		     size_t size, int flags);

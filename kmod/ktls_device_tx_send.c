@@ -417,31 +417,13 @@ wait_for_memory:
 	return rc ? sk_stream_error(sk, flags, rc) : 0;
 }
 
-/* TLS_SET_RECORD_TYPE, as software TX (ktls_tx.c): tls.ko's errnos. */
-static int dtx_cmsg(struct sock *sk, struct tls_context *ctx,
-		    struct msghdr *msg, u8 *type)
+/* Before a TLS_SET_RECORD_TYPE record: end what MSG_MORE sends left open. */
+static int dtx_close_for_type(struct sock *sk, struct tls_context *ctx,
+			      int flags)
 {
-	struct cmsghdr *cmsg;
-	int rc = -EINVAL;
+	int rc = ktls_dtx_push_pending(sk, ctx, flags);
 
-	for_each_cmsghdr(cmsg, msg) {
-		if (!CMSG_OK(msg, cmsg))
-			return -EINVAL;
-		if (cmsg->cmsg_level != SOL_TLS)
-			continue;
-		if (cmsg->cmsg_type != TLS_SET_RECORD_TYPE)
-			return -EINVAL;
-		if (cmsg->cmsg_len < CMSG_LEN(sizeof(*type)))
-			return -EINVAL;
-		if (msg->msg_flags & MSG_MORE)
-			return -EINVAL;
-		*type = *(u8 *)CMSG_DATA(cmsg);
-		/* a record still open from MSG_MORE sends is closed first */
-		rc = ktls_dtx_push_pending(sk, ctx, msg->msg_flags);
-		if (!rc)
-			rc = ktls_dtx_close_open(sk, ctx, msg->msg_flags);
-	}
-	return rc;
+	return rc ? rc : ktls_dtx_close_open(sk, ctx, flags);
 }
 
 int ktls_device_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
@@ -463,7 +445,8 @@ int ktls_device_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		return rc;
 	lock_sock(sk);
 	if (unlikely(msg->msg_controllen)) {
-		rc = dtx_cmsg(sk, ctx, msg, &type);
+		rc = ktls_tx_cmsg_record_type(sk, ctx, msg, &type,
+					      dtx_close_for_type);
 		if (rc && rc != -EAGAIN) {
 			rc = sk_stream_error(sk, flags, rc);
 			goto out;

@@ -63,34 +63,6 @@ static int ktls_tx_flush(struct sock *sk, struct tls_context *ctx, int flags)
 }
 
 /*
- * TLS_SET_RECORD_TYPE: the data of this call goes into records of the given
- * type; a record still open from MSG_MORE sends is closed first. As in
- * tls.ko, control data (msg_controllen) without a SOL_TLS cmsg is -EINVAL.
- */
-static int ktls_tx_cmsg(struct sock *sk, struct tls_context *ctx,
-			struct msghdr *msg, u8 *type)
-{
-	struct cmsghdr *cmsg;
-	int rc = -EINVAL;
-
-	for_each_cmsghdr(cmsg, msg) {
-		if (!CMSG_OK(msg, cmsg))
-			return -EINVAL;
-		if (cmsg->cmsg_level != SOL_TLS)
-			continue;
-		if (cmsg->cmsg_type != TLS_SET_RECORD_TYPE)
-			return -EINVAL;
-		if (cmsg->cmsg_len < CMSG_LEN(sizeof(*type)))
-			return -EINVAL;
-		if (msg->msg_flags & MSG_MORE)
-			return -EINVAL;
-		*type = *(u8 *)CMSG_DATA(cmsg);
-		rc = ktls_tx_flush(sk, ctx, msg->msg_flags);
-	}
-	return rc;
-}
-
-/*
  * Feed @from into records of @type. @eor: close the last record when the
  * data is consumed. @by_ref: @from holds spliced pages (sendpage, or
  * sendmsg with MSG_SPLICE_PAGES) that records may
@@ -211,7 +183,7 @@ static int ktls_tx_sendmsg_locked(struct sock *sk, struct msghdr *msg)
 		return -EINVAL;
 
 	if (unlikely(msg->msg_controllen)) {
-		rc = ktls_tx_cmsg(sk, ctx, msg, &type);
+		rc = ktls_tx_cmsg_record_type(sk, ctx, msg, &type, ktls_tx_flush);
 		if (rc && rc != -EAGAIN)
 			return sk_stream_error(sk, msg->msg_flags, rc);
 	}

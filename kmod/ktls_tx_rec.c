@@ -433,3 +433,28 @@ int ktls_tx_push(struct sock *sk, struct tls_context *ctx, int flags)
 		ktls_err_abort(sk, rc);
 	return rc;
 }
+
+int ktls_tx_cmsg_record_type(struct sock *sk, struct tls_context *ctx,
+			     struct msghdr *msg, u8 *type,
+			     int (*close)(struct sock *sk,
+					  struct tls_context *ctx, int flags))
+{
+	struct cmsghdr *cmsg;
+	int rc = -EINVAL;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_TLS)
+			continue;
+		if (cmsg->cmsg_type != TLS_SET_RECORD_TYPE)
+			return -EINVAL;
+		if (cmsg->cmsg_len < CMSG_LEN(sizeof(*type)))
+			return -EINVAL;
+		if (msg->msg_flags & MSG_MORE)
+			return -EINVAL;
+		*type = *(u8 *)CMSG_DATA(cmsg);
+		rc = close(sk, ctx, msg->msg_flags);
+	}
+	return rc;
+}
