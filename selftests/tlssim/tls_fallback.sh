@@ -94,10 +94,7 @@ checks() {
 	wait "$XFER_CPID" "$XFER_SPID" 2>/dev/null
 	echo 1024 >"$D1/ctx_table_size"
 
-	tls_unpair
-	tls_wait_live_ctx 0
-	tls_expect "no live contexts after namespaces are gone" 0 "$(tls_live_ctx)"
-	rmmod tlssim && tap_ok "rmmod tlssim" || tap_fail "rmmod tlssim"
+	tls_finish
 }
 
 tls_tool_path || { tap_fail "build tls_tool"; tap_done; exit 1; }

@@ -183,6 +183,15 @@ tls_tool_path() {
 	make -s -C selftests O="$o" "$TOOL"
 }
 
+# tls_finish: the end of a provider's checks: the pair and namespaces go,
+# every tlssim context is freed, and tlssim unloads
+tls_finish() {
+	tls_unpair
+	tls_wait_live_ctx 0
+	tls_expect "no live contexts after namespaces are gone" 0 "$(tls_live_ctx)"
+	rmmod tlssim && tap_ok "rmmod tlssim" || tap_fail "rmmod tlssim"
+}
+
 # tls_live_ctx: contexts allocated by tlssim across all devices
 tls_live_ctx() {
 	cat /sys/module/tlssim/parameters/tls_live_contexts

@@ -126,10 +126,7 @@ checks() {
 		echo 0 >$TRACE/events/tls/tls_device_tx_resync_req/enable
 		echo 0 >$TRACE/events/tls/tls_device_tx_resync_send/enable
 	fi
-	tls_unpair
-	tls_wait_live_ctx 0
-	tls_expect "no live contexts after namespaces are gone" 0 "$(tls_live_ctx)"
-	rmmod tlssim && tap_ok "rmmod tlssim" || tap_fail "rmmod tlssim"
+	tls_finish
 }
 
 tls_tool_path || { tap_fail "build tls_tool"; tap_done; exit 1; }
