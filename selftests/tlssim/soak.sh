@@ -31,8 +31,8 @@ insmod "$TLSSIM_KO" || { tap_fail "load tlssim.ko with ktls.ko"; tap_done; exit 
 tls_pair || { tap_fail "tlssim pair in two namespaces"; tap_done; exit 1; }
 if [ "${SOAK_DEVICE:-0}" != 1 ]; then
 	# software mode: ktls.ko finds no offload on the route
-	ip netns exec $NS1 ethtool -K tsa tls-hw-tx-offload off tls-hw-rx-offload off &&
-	ip netns exec $NS2 ethtool -K tsb tls-hw-tx-offload off tls-hw-rx-offload off ||
+	tls_nsx $NS1 ethtool -K tsa tls-hw-tx-offload off tls-hw-rx-offload off &&
+	tls_nsx $NS2 ethtool -K tsb tls-hw-tx-offload off tls-hw-rx-offload off ||
 		{ tap_fail "tlssim offload off"; tap_done; exit 1; }
 fi
 D1=$(tls_dbg $NS1 tsa)
@@ -44,11 +44,11 @@ for d in "$D1" "$D2"; do
 done
 drop0=$(( $(tls_ctr $NS1 tsa wire_drop) + $(tls_ctr $NS2 tsb wire_drop) ))
 
-ip netns exec $NS2 "$SOAK" -l 10.77.0.2 -p 7100 -F "$FLOWS" -t "$SECS" \
+nsenter --net=/run/netns/$NS2 "$SOAK" -l 10.77.0.2 -p 7100 -F "$FLOWS" -t "$SECS" \
 	>"$RUNDIR/soak.srv" 2>&1 &
 spid=$!
 sleep 0.5
-ip netns exec $NS1 "$SOAK" -c 10.77.0.2 -p 7100 -F "$FLOWS" -t "$SECS" \
+nsenter --net=/run/netns/$NS1 "$SOAK" -c 10.77.0.2 -p 7100 -F "$FLOWS" -t "$SECS" \
 	>"$RUNDIR/soak.cli" 2>&1
 crc=$?
 wait $spid

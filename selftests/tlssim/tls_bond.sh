@@ -115,6 +115,7 @@ bond_pair() {
 	local i ns
 
 	ip netns add $NS1 && ip netns add $NS2 || return 1
+	tls_ns_keep $NS1 && tls_ns_keep $NS2 || return 1
 	for i in 0 1; do
 		ip link add ta$i type tlssim || return 1
 		ip link add tb$i link ta$i type tlssim || return 1
@@ -169,7 +170,7 @@ bond_checks() {
 	bond_pair || { tap_fail "two tlssim pairs under a balance-xor bond each side"; return; }
 	tap_ok "two tlssim pairs under a balance-xor layer3+4 bond each side"
 	echo "# ${TLS_PFX}bond0 features:" \
-		"$(ip netns exec $NS1 ethtool -k bond0 | grep -E 'tls-hw-(tx|rx)' | tr -s '\t\n' ' ')"
+		"$(tls_nsx $NS1 ethtool -k bond0 | grep -E 'tls-hw-(tx|rx)' | tr -s '\t\n' ' ')"
 	for d in ta0 ta1; do
 		e0[$d]=$(tls_ctr $NS1 $d tx_tls_encrypted_packets)
 	done
@@ -186,13 +187,13 @@ bond_checks() {
 		[ "$(hash_port "${sport[i]}" $((5100 + i)))" = $((i % 2)) ] ||
 			sport[i]=$((sport[i] + 2))
 		port_of[${sport[i]}]=$((i % 2))
-		ip netns exec $NS2 "$TOOL" -l 10.77.0.2 -p $((5100 + i)) -n "$BOND_BYTES" \
+		nsenter --net=/run/netns/$NS2 "$TOOL" -l 10.77.0.2 -p $((5100 + i)) -n "$BOND_BYTES" \
 			-t 240 -w 500 -g "$GO" >"$RUNDIR/bond.srv.$i" 2>&1 &
 		spids+=($!)
 	done
 	sleep 0.3
 	for i in $(seq 0 $((BOND_FLOWS - 1))); do
-		ip netns exec $NS1 "$TOOL" -C 10.77.0.2 -p $((5100 + i)) -P "${sport[i]}" \
+		nsenter --net=/run/netns/$NS1 "$TOOL" -C 10.77.0.2 -p $((5100 + i)) -P "${sport[i]}" \
 			-n "$BOND_BYTES" -t 240 -w 500 -g "$GO" >"$RUNDIR/bond.cli.$i" 2>&1 &
 		pids+=($!)
 	done

@@ -77,11 +77,11 @@ checks() {
 	tls_xfer_bg 5007 $((1 << 30)) "-w 20" "-w 20"
 	tls_wait_live_ctx 4
 	sw0=$(tls_pstat $NS1 TlsTxSw)
-	ip netns exec $NS2 "$TOOL" -l 10.77.0.2 -p 5008 -n "$BYTES" -t 200 >"$RUNDIR/x2.srv" 2>&1 &
+	nsenter --net=/run/netns/$NS2 "$TOOL" -l 10.77.0.2 -p 5008 -n "$BYTES" -t 200 >"$RUNDIR/x2.srv" 2>&1 &
 	spid2=$!
 	sleep 0.3
 	rc=0
-	ip netns exec $NS1 "$TOOL" -C 10.77.0.2 -p 5008 -n "$BYTES" -t 200 >"$RUNDIR/x2.cli" 2>&1 || rc=1
+	nsenter --net=/run/netns/$NS1 "$TOOL" -C 10.77.0.2 -p 5008 -n "$BYTES" -t 200 >"$RUNDIR/x2.cli" 2>&1 || rc=1
 	wait $spid2 || rc=1
 	if [ $rc = 0 ]; then
 		tap_ok "table full: second flow byte-exact"

@@ -111,47 +111,118 @@ tls_pair() {
 	local mtu=${1:-1500}
 
 	ip netns add $NS1 && ip netns add $NS2 || return 1
+	tls_ns_keep $NS1 && tls_ns_keep $NS2 || return 1
 	ip link add tsa type tlssim || return 1
 	ip link add tsb link tsa type tlssim || return 1
 	ip link set tsa netns $NS1 && ip link set tsb netns $NS2 || return 1
-	ip -n $NS1 link set tsa mtu "$mtu" up
-	ip -n $NS2 link set tsb mtu "$mtu" up
-	ip -n $NS1 addr add 10.77.0.1/24 dev tsa
-	ip -n $NS2 addr add 10.77.0.2/24 dev tsb
-	ip -n $NS1 addr add fd77::1/64 dev tsa nodad
-	ip -n $NS2 addr add fd77::2/64 dev tsb nodad
-	ip -n $NS1 link set lo up
-	ip -n $NS2 link set lo up
+	# one ip per namespace: each exec costs a tenth of a second emulated
+	ip -n $NS1 -batch - <<-EOF
+	link set tsa mtu $mtu up
+	addr add 10.77.0.1/24 dev tsa
+	addr add fd77::1/64 dev tsa nodad
+	link set lo up
+	EOF
+	ip -n $NS2 -batch - <<-EOF
+	link set tsb mtu $mtu up
+	addr add 10.77.0.2/24 dev tsb
+	addr add fd77::2/64 dev tsb nodad
+	link set lo up
+	EOF
 }
 
 tls_unpair() {
+	tls_ns_drop
 	[ -e /run/netns/$NS1 ] || [ -e /run/netns/$NS2 ] || return 0
 	ip netns del $NS1 2>/dev/null
 	ip netns del $NS2 2>/dev/null
 	sleep 0.5
 }
 
+# tls_nsx NS CMD...: CMD in network namespace NS.  nsenter switches only
+# the network namespace, which is all ethtool, the test tools and
+# /proc/self/net need; ip netns exec also builds a mount namespace with a
+# sysfs of its own, three times the cost under emulation.  A command put
+# in the background whose PID is used calls nsenter itself: "tls_nsx ... &"
+# would be a subshell, and killing it would leave the command running.
+tls_nsx() {
+	local ns=$1
+
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+
+# --- a namespace's /proc/net without a process switch ---------------------
+# /proc/PID/net is the network namespace of PID: with a sleeping process
+# kept in each namespace, tls_pstat reads tls_stat with bash's own read
+# and starts no process (an nsenter and an awk per counter were a third of
+# these suites' time under emulation). The keepers are started by the
+# main shell (tls_pair), as a $(...) subshell could not record them; a
+# reader that finds no live keeper in the namespace falls back to nsenter.
+# A keeper holds its namespace alive: tls_ns_drop ends them all before a
+# namespace is deleted.
+declare -A TLS_NSPID
+
+# tls_ns_keep NS: start NS's keeper and wait until it is inside NS
+tls_ns_keep() {
+	local ns=$1 pid
+
+	nsenter --net="/run/netns/$ns" sleep 1000000 </dev/null >/dev/null 2>&1 &
+	pid=$!
+	disown "$pid"
+	TLS_NSPID[$ns]=$pid
+	for _ in $(seq 1 100); do
+		[ "/proc/$pid/ns/net" -ef "/run/netns/$ns" ] && return 0
+		sleep 0.05
+	done
+	echo "tls_ns_keep: no process in $ns" >&2
+	return 1
+}
+
+# tls_ns_drop: end every keeper, and wait until each has left its namespace
+tls_ns_drop() {
+	local ns pid
+
+	for ns in "${!TLS_NSPID[@]}"; do
+		pid=${TLS_NSPID[$ns]}
+		kill "$pid" 2>/dev/null
+		for _ in $(seq 1 100); do
+			[ -e "/proc/$pid/ns/net" ] || break
+			sleep 0.05
+		done
+		unset "TLS_NSPID[$ns]"
+	done
+}
+
 # tls_dbg NS DEV: the device's debugfs directory
 tls_dbg() {
 	local id
 
-	id=$(ip netns exec "$1" ethtool -i "$2" | awk '/^bus-info:/ {sub(/^tlssim:/, "", $2); print $2}')
+	id=$(tls_nsx "$1" ethtool -i "$2" | awk '/^bus-info:/ {sub(/^tlssim:/, "", $2); print $2}')
 	echo "/sys/kernel/debug/tlssim/$id"
 }
 
-# Counters are read with nsenter, which switches only the network
-# namespace: all that ethtool and /proc/net (/proc/self/net) need.  ip
-# netns exec also builds a mount namespace with a sysfs of its own, three
-# times the cost of a counter read under emulation.
-
-# tls_ctr NS DEV NAME: one ethtool -S counter
+# tls_ctr NS DEV NAME: one ethtool -S counter (parsed by bash: an awk
+# would be one more process per read)
 tls_ctr() {
-	nsenter --net="/run/netns/$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
+	local k v
+
+	while read -r k v; do
+		[ "$k" = "$3:" ] && { echo "$v"; return 0; }
+	done < <(nsenter --net="/run/netns/$1" ethtool -S "$2")
 }
 
-# tls_pstat NS NAME: one /proc/net/tls_stat counter
+# tls_pstat NS NAME: one /proc/net/tls_stat counter of namespace NS
 tls_pstat() {
-	nsenter --net="/run/netns/$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/tls_stat
+	local pid=${TLS_NSPID[$1]:-} f k v
+
+	f=/proc/$pid/net/tls_stat
+	if [ -z "$pid" ] || ! [ "/proc/$pid/ns/net" -ef "/run/netns/$1" ]; then
+		nsenter --net="/run/netns/$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/tls_stat
+		return
+	fi
+	while read -r k v; do
+		[ "$k" = "$2" ] && { echo "$v"; return 0; }
+	done <"$f"
 }
 
 # tls_xfer PORT BYTES "SERVER ARGS" "CLIENT ARGS": server in NS2, client in
@@ -161,12 +232,12 @@ tls_xfer() {
 
 	case " $cargs " in *" -6 "*) addr=fd77::2 ;; esac
 	# shellcheck disable=SC2086
-	ip netns exec $NS2 "$TOOL" -l "$addr" -p "$port" -n "$n" -t 240 $sargs \
+	nsenter --net=/run/netns/$NS2 "$TOOL" -l "$addr" -p "$port" -n "$n" -t 240 $sargs \
 		>"$RUNDIR/xfer.srv" 2>&1 &
 	spid=$!
 	sleep 0.3
 	# shellcheck disable=SC2086
-	ip netns exec $NS1 "$TOOL" -C "$addr" -p "$port" -n "$n" -t 240 $cargs \
+	nsenter --net=/run/netns/$NS1 "$TOOL" -C "$addr" -p "$port" -n "$n" -t 240 $cargs \
 		>"$RUNDIR/xfer.cli" 2>&1 || rc=1
 	wait $spid || rc=1
 	[ $rc = 0 ] || { cat "$RUNDIR/xfer.srv" "$RUNDIR/xfer.cli"; }
@@ -226,12 +297,12 @@ tls_xfer_bg() {
 
 	case " $cargs " in *" -6 "*) addr=fd77::2 ;; esac
 	# shellcheck disable=SC2086
-	ip netns exec $NS2 "$TOOL" -l "$addr" -p "$port" -n "$n" -t 280 $sargs \
+	nsenter --net=/run/netns/$NS2 "$TOOL" -l "$addr" -p "$port" -n "$n" -t 280 $sargs \
 		>"$RUNDIR/xfer.srv" 2>&1 &
 	XFER_SPID=$!
 	sleep 0.3
 	# shellcheck disable=SC2086
-	ip netns exec $NS1 "$TOOL" -C "$addr" -p "$port" -n "$n" -t 280 $cargs \
+	nsenter --net=/run/netns/$NS1 "$TOOL" -C "$addr" -p "$port" -n "$n" -t 280 $cargs \
 		>"$RUNDIR/xfer.cli" 2>&1 &
 	XFER_CPID=$!
 }

@@ -70,7 +70,7 @@ checks() {
 		# client TX -> kTLS software RX, kTLS software TX -> client RX
 		k=128
 		[ "$v" = 13 ] && k=256
-		ip netns exec $NS2 ethtool -K tsb tls-hw-rx-offload off tls-hw-tx-offload off
+		tls_nsx $NS2 ethtool -K tsb tls-hw-rx-offload off tls-hw-tx-offload off
 		c0=$(ctx_tsb)
 		sw0=$(tls_pstat $NS2 TlsRxSw)
 		peer_run "$ver aes$k: client ($mode) with kTLS SW" $port \
@@ -79,7 +79,7 @@ checks() {
 		tls_expect "$ver aes$k: server used kTLS SW RX" "$((sw0 + 1))" \
 			"$(tls_pstat $NS2 TlsRxSw)"
 		tls_expect "$ver aes$k: server device took no TLS context" "$c0" "$(ctx_tsb)"
-		ip netns exec $NS2 ethtool -K tsb tls-hw-rx-offload on tls-hw-tx-offload on
+		tls_nsx $NS2 ethtool -K tsb tls-hw-rx-offload on tls-hw-tx-offload on
 	done
 
 	tls_finish

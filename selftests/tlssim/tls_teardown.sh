@@ -97,6 +97,7 @@ checks() {
 	# process in them exits, then cleanup_net unregisters the devices
 	tls_pair || { tap_fail "pair"; return; }
 	start_long 5002
+	tls_ns_drop	# the namespace keepers would hold them alive
 	ip netns del $NS1 && ip netns del $NS2 && tap_ok "netns del under live flows" ||
 		tap_fail "netns del"
 	stop_long

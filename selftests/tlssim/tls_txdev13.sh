@@ -25,11 +25,11 @@ run() {
 	shift 3
 
 	n0=$(tls_pstat $NS1 "TlsTx$mode")
-	ip netns exec $NS2 "$DEV13" -l 10.77.0.2 -p "$port" -n "$BYTES" -t 240 "$@" \
+	nsenter --net=/run/netns/$NS2 "$DEV13" -l 10.77.0.2 -p "$port" -n "$BYTES" -t 240 "$@" \
 		>"$RUNDIR/d13.srv" 2>&1 &
 	local spid=$!
 	sleep 0.3
-	ip netns exec $NS1 "$DEV13" -C 10.77.0.2 -p "$port" -n "$BYTES" -t 240 "$@" \
+	nsenter --net=/run/netns/$NS1 "$DEV13" -C 10.77.0.2 -p "$port" -n "$BYTES" -t 240 "$@" \
 		>"$RUNDIR/d13.cli" 2>&1 || rc=1
 	wait $spid || rc=1
 	if [ $rc = 0 ]; then

@@ -110,11 +110,11 @@ checks() {
 	# userspace OpenSSL decrypts the device's records
 	txresync_run "aes128, OpenSSL receiver" 3 "-R raw" "-T ktls"
 	# kTLS software receiver
-	ip netns exec $NS2 ethtool -K tsb tls-hw-rx-offload off
+	tls_nsx $NS2 ethtool -K tsb tls-hw-rx-offload off
 	sw0=$(tls_pstat $NS2 TlsRxSw)
 	txresync_run "aes256, kTLS SW receiver" 2 "-R ktls -k 256" "-T ktls -k 256"
 	tls_expect "server used kTLS SW RX" $((sw0 + 1)) "$(tls_pstat $NS2 TlsRxSw)"
-	ip netns exec $NS2 ethtool -K tsb tls-hw-rx-offload on
+	tls_nsx $NS2 ethtool -K tsb tls-hw-rx-offload on
 	# the device RX of the peer
 	dec0=$(tls_ctr $NS2 tsb rx_tls_decrypted_packets)
 	txresync_run "aes128, device RX receiver" 4 "-R ktls" "-T ktls"
