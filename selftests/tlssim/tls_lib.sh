@@ -201,28 +201,31 @@ tls_dbg() {
 	echo "/sys/kernel/debug/tlssim/$id"
 }
 
-# tls_ctr NS DEV NAME: one ethtool -S counter (parsed by bash: an awk
-# would be one more process per read)
+# tls_ctr NS DEV NAME: one ethtool -S counter.  The dump is cut by bash
+# patterns: an awk would be one more process, and a read loop reads a pipe
+# a byte at a time (each line of "     name: value" starts with a space, so
+# " NAME: " matches only that counter).
 tls_ctr() {
-	local k v
+	local s v
 
-	while read -r k v; do
-		[ "$k" = "$3:" ] && { echo "$v"; return 0; }
-	done < <(nsenter --net="/run/netns/$1" ethtool -S "$2")
+	s=$(nsenter --net="/run/netns/$1" ethtool -S "$2")
+	[[ $s == *" $3: "* ]] || return 0
+	v=${s#*" $3: "}
+	echo "${v%%$'\n'*}"
 }
 
 # tls_pstat NS NAME: one /proc/net/tls_stat counter of namespace NS
+# ("NAME<blanks>VALUE" lines)
 tls_pstat() {
-	local pid=${TLS_NSPID[$1]:-} f k v
+	local pid=${TLS_NSPID[$1]:-} s
 
-	f=/proc/$pid/net/tls_stat
 	if [ -z "$pid" ] || ! [ "/proc/$pid/ns/net" -ef "/run/netns/$1" ]; then
 		nsenter --net="/run/netns/$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/tls_stat
 		return
 	fi
-	while read -r k v; do
-		[ "$k" = "$2" ] && { echo "$v"; return 0; }
-	done <"$f"
+	IFS= read -r -d '' s <"/proc/$pid/net/tls_stat"
+	s=$'\n'$s
+	[[ $s =~ $'\n'$2[[:blank:]]+([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
 }
 
 # tls_xfer PORT BYTES "SERVER ARGS" "CLIENT ARGS": server in NS2, client in
