@@ -34,6 +34,9 @@ export KVER KDIR O
 # selftests/ktls/readsock is a test hook module (read_sock, as nvme-tcp).
 MODDIRS := $(patsubst %/Kbuild,%,$(wildcard kmod/Kbuild drivers/*/Kbuild selftests/ktls/readsock/Kbuild))
 MOD_O := $(O)/mod/$(KVER)
+# Kbuild runs its files in parallel (one job per CPU unless -j is given):
+# the modules of two kernels were minutes of a fresh 'make check'
+JOBS ?= $(shell nproc)
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile selftests/Makefile))
 
 .PHONY: all modules $(MODDIRS) $(SUBDIRS) deps deps-check kernel conformance check demo \
@@ -45,7 +48,7 @@ modules: $(MODDIRS)
 
 $(MODDIRS): deps-check
 	@selftests/vm/linktree.sh $@ $(MOD_O)/$@
-	$(MAKE) -C $(KDIR) M=$(MOD_O)/$@ W=1 modules
+	$(MAKE) -C $(KDIR) M=$(MOD_O)/$@ W=1 $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS)) modules
 	@if [ $@ = kmod ]; then kmod/symvers-check.sh $(MOD_O)/kmod/Module.symvers $(KDIR)/Module.symvers; fi
 
 $(SUBDIRS): deps-check

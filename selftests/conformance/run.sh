@@ -16,7 +16,7 @@
 #                             expectation can be raised
 # $KTLS_FILTER (make check F=glob[,glob]) selects cases by name.
 # An expected failure gets a short timeout (harness_main.c): it still runs
-# and is still reported, but one that hangs costs 10 s, not 30.
+# and is still reported, but one that hangs costs 3 s, not 30.
 # $RUNDIR/case-times-<provider>.txt lists every case's wall and CPU seconds,
 # slowest first.
 #

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The case runner of rx_test and hostile: "PROG CASE [VARIANT|all]" runs
- * CASE once per cipher variant (rx_records.h), each in a child under an
+ * The case runner of rx_test and hostile: "PROG CASE [VARIANTS|all]" runs
+ * CASE once per cipher variant (rx_records.h) of VARIANTS (a name or a
+ * comma-separated list; default all), each in a child under an
  * alarm of @timeout seconds (0: none), and prints one line per variant,
  * "RESULT CASE.VARIANT RC" (0 pass, SKIP_RC skip, else fail), which
  * rx_lib.sh turns into TAP. "PROG list" prints the case names. Included
@@ -43,6 +44,20 @@ static int run_one(const struct tcase *tc, const struct var *v,
 	return rc;
 }
 
+/* @name is one of the comma-separated names of @list, or @list is "all" */
+static bool variant_listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	if (!strcmp(list, "all"))
+		return true;
+	for (p = list; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
 static int cases_main(int argc, char **argv, const struct tcase *cases,
 		      unsigned int ncases, unsigned int timeout)
 {
@@ -60,7 +75,7 @@ static int cases_main(int argc, char **argv, const struct tcase *cases,
 		if (strcmp(cases[i].name, argv[1]))
 			continue;
 		for (j = 0; j < sizeof(vars) / sizeof(vars[0]); j++) {
-			if (strcmp(vname, "all") && strcmp(vars[j].name, vname))
+			if (!variant_listed(vname, vars[j].name))
 				continue;
 			rc = run_one(&cases[i], &vars[j], timeout);
 			if (rc != SKIP_RC && rc > worst)

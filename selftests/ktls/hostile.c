@@ -784,7 +784,8 @@ static void t_empty_signal(const struct var *v)
 	pthread_join(poke, NULL);
 	CHECK(n == -1 && errno == EINTR,
 	      "recv during the flood returned %zd, want EINTR", n);
-	n = recv(fd_rx, b, sizeof(b), MSG_WAITALL);
+	/* exactly "END": a longer MSG_WAITALL read waited out SO_RCVTIMEO */
+	n = recv(fd_rx, b, 3, MSG_WAITALL);
 	CHECK(n == 3 && !memcmp(b, "END", 3), "after the flood: %zd bytes", n);
 	pthread_join(t, NULL);
 	free(fl.buf);

@@ -9,8 +9,8 @@
 #     to the device; tls.ko (6.1, 6.12) refuses a TLS 1.3 device offload,
 #     so there the check is that both ends stay in software, byte-exact,
 #     and the device took no context.
-# One long device run per provider moves $TLSSIM_BYTES (64 MiB) each way:
-# TLS 1.3 AES-GCM-128 where the provider offloads TLS 1.3 (ktls.ko), else
+# The long device runs move $TLSSIM_BYTES (64 MiB) each way: TLS 1.3
+# AES-GCM-128 and -256 where the provider offloads TLS 1.3 (ktls.ko), else
 # TLS 1.2 AES-GCM-128; every other variant $TLSSIM_VARIANT_BYTES (4 MiB).
 cd "$(dirname "$0")/../.." || exit 1
 . selftests/lib/tap.sh
@@ -99,7 +99,7 @@ checks() {
 	v13=$(tls_v13_dev)
 	[ "$v13" = Device ] && b12=$VAR b13=$BIG
 	offloaded_run "tls1.3 aes128" 5001 "$b13" "-k 128 -V 13" "$v13"
-	offloaded_run "tls1.3 aes256" 5002 "$VAR" "-k 256 -V 13" "$v13"
+	offloaded_run "tls1.3 aes256" 5002 "$b13" "-k 256 -V 13" "$v13"
 	offloaded_run "tls1.2 aes128" 5003 "$b12" "-k 128" Device
 	offloaded_run "tls1.2 aes256" 5004 "$VAR" "-k 256" Device
 	offloaded_run "tls1.2 aes128 ipv6" 5005 "$VAR" "-k 128 -6" Device
