@@ -114,8 +114,7 @@ load_checks() {
 bond_pair() {
 	local i ns
 
-	ip netns add $NS1 && ip netns add $NS2 || return 1
-	tls_ns_keep $NS1 && tls_ns_keep $NS2 || return 1
+	tls_ns_add || return 1
 	for i in 0 1; do
 		ip link add ta$i type tlssim || return 1
 		ip link add tb$i link ta$i type tlssim || return 1

@@ -106,28 +106,34 @@ tls_v13_dev() {
 }
 
 
+# tls_ns_add: the namespaces $NS1 and $NS2, each with its keeper (below)
+tls_ns_add() {
+	ip netns add $NS1 && ip netns add $NS2 || return 1
+	tls_ns_keep $NS1 && tls_ns_keep $NS2
+}
+
+# tls_side NS DEV N MTU: DEV in NS up with MTU, 10.77.0.N/24 and fd77::N,
+# and NS's loopback up, in one ip run (each exec costs a tenth of a second
+# emulated)
+tls_side() {
+	ip -n "$1" -batch - <<-EOF
+	link set $2 mtu $4 up
+	addr add 10.77.0.$3/24 dev $2
+	addr add fd77::$3/64 dev $2 nodad
+	link set lo up
+	EOF
+}
+
 # tls_pair [MTU]
 tls_pair() {
 	local mtu=${1:-1500}
 
-	ip netns add $NS1 && ip netns add $NS2 || return 1
-	tls_ns_keep $NS1 && tls_ns_keep $NS2 || return 1
+	tls_ns_add || return 1
 	ip link add tsa type tlssim || return 1
 	ip link add tsb link tsa type tlssim || return 1
 	ip link set tsa netns $NS1 && ip link set tsb netns $NS2 || return 1
-	# one ip per namespace: each exec costs a tenth of a second emulated
-	ip -n $NS1 -batch - <<-EOF
-	link set tsa mtu $mtu up
-	addr add 10.77.0.1/24 dev tsa
-	addr add fd77::1/64 dev tsa nodad
-	link set lo up
-	EOF
-	ip -n $NS2 -batch - <<-EOF
-	link set tsb mtu $mtu up
-	addr add 10.77.0.2/24 dev tsb
-	addr add fd77::2/64 dev tsb nodad
-	link set lo up
-	EOF
+	tls_side $NS1 tsa 1 "$mtu"
+	tls_side $NS2 tsb 2 "$mtu"
 }
 
 tls_unpair() {
