@@ -136,12 +136,41 @@ tls_pair() {
 	tls_side $NS2 tsb 2 "$mtu"
 }
 
+# tls_abort_tcp: reset every TCP socket left in the pair's namespaces
+# (ss -K, CONFIG_INET_DIAG_DESTROY).  A flow whose device vanished under
+# it (link del, rmmod) cannot finish its close: the sender is orphaned in
+# FIN_WAIT1 with unsent data and no route, retrying for about 100 s, and
+# holds a reference on the provider's module and on its namespace all that
+# time, so the next provider switch found tls.ko still in use.
+tls_abort_tcp() {
+	local ns
+
+	for ns in $NS1 $NS2; do
+		[ -e "/run/netns/$ns" ] || continue
+		nsenter --net="/run/netns/$ns" ss -K -t -n -H state all >/dev/null 2>&1
+	done
+	return 0
+}
+
+# tls_unpair: delete the namespaces and wait (up to 10 s) until the
+# kernel has really dismantled them.  A namespace lives on after "ip netns
+# del" until its last socket is destroyed; only then does cleanup_net
+# delete its tlssim devices (each has a debugfs directory).  Going on
+# earlier, an rmmod of tlssim took the devices away from sockets still
+# finishing their close (LAST_ACK, FIN_WAIT): with no route left they
+# retried for about 100 s, holding the provider's module, and the next
+# provider switch found tls.ko in use.
 tls_unpair() {
 	tls_ns_drop
 	[ -e /run/netns/$NS1 ] || [ -e /run/netns/$NS2 ] || return 0
 	ip netns del $NS1 2>/dev/null
 	ip netns del $NS2 2>/dev/null
-	sleep 0.5
+	for _ in $(seq 1 100); do
+		[ -z "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	echo "# tls_unpair: tlssim devices still there 10 s after the namespaces" \
+		"were deleted: $(ls /sys/kernel/debug/tlssim/)"
 }
 
 # tls_nsx NS CMD...: CMD in network namespace NS.  nsenter switches only

@@ -42,9 +42,25 @@ start_long() {
 	tls_wait_live_ctx 4 || tap_fail "long flow offloaded" "live $(tls_live_ctx)"
 }
 
+# stop_long: end the long flow; its sockets are reset, as a flow whose
+# device is gone would otherwise linger (tls_abort_tcp)
 stop_long() {
 	kill "$XFER_CPID" "$XFER_SPID" 2>/dev/null
 	wait "$XFER_CPID" "$XFER_SPID" 2>/dev/null
+	echo "# ${TLS_PFX}TCP sockets left after the flow ended: $(tcp_left)"
+	tls_abort_tcp
+	tls_expect "no TCP socket left after the reset" 0 "$(tcp_left)"
+}
+
+# tcp_left: TCP sockets in the pair's namespaces, in any state
+tcp_left() {
+	local ns n=0
+
+	for ns in $NS1 $NS2; do
+		[ -e "/run/netns/$ns" ] || continue
+		n=$((n + $(nsenter --net="/run/netns/$ns" ss -t -n -H state all | wc -l)))
+	done
+	echo $n
 }
 
 checks() {
