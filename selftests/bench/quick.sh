@@ -5,7 +5,8 @@
 # TCP, tls.ko, userspace OpenSSL and the AF_ALG bound measured with sane
 # values (every transfer is checked end to end by ktls_bench itself), every
 # ktls.ko figure measured or n/a with a reason (BENCH_REQUIRE_KTLS=1: all
-# measured), the report JSON written and the summary line last; and that
+# measured), every device-mode figure measured and every ktls.ko device
+# flow offloaded, the report JSON written and the summary line last; and that
 # the memory meter reads a known allocation (ktls_bench memcheck).
 # Timings are not judged.
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,6 +53,15 @@ args=()
 [ "${BENCH_REQUIRE_KTLS:-0}" = 1 ] && args+=(--require-ktls)
 tap_check "every figure present and sane${args:+ (ktls.ko required)}" \
 	python3 userspace/bench/report.py --check "$json" "${args[@]}"
+
+# device mode (userspace/bench/device.sh): its line comes just before the
+# summary line; every figure of it is judged by the check above
+if grep -Eq '^device ktls/tls\.ko median ratios: tx=[^ ]+ rx=[^ ]+ txrx=[^ ;]+; kept under loss \(lowest\): tls\.ko=[0-9.]+ ktls\.ko=[0-9.]+$' "$log"; then
+	tap_ok "device-mode line with ratios and the fraction kept under loss"
+else
+	tap_fail "device-mode line with ratios and the fraction kept under loss" \
+		"$(grep '^device ktls' "$log")"
+fi
 
 tap_check "README tables from the JSON (userspace/bench/readme_table.py)" \
 	python3 userspace/bench/readme_table.py "$json"

@@ -65,6 +65,11 @@ struct opts {
 	size_t flows;		/* mem: number of idle flows */
 	const char *file;	/* sendfile source / record cache dir */
 	const char *addr;	/* IPv4 address to listen on */
+	/*
+	 * bulk over a device pair: the sender's and the receiver's network
+	 * namespaces (paths such as /run/netns/NAME), or NULL for loopback
+	 */
+	const char *ns_snd, *ns_rcv;
 };
 
 /* keys.c / record.c */
@@ -110,6 +115,10 @@ void close_rst(int fd);
 double now(void);
 double cpu_self(void);
 void raise_nofile(size_t n);
+/* move this process into the network namespace at @path; exits on error */
+void enter_netns(const char *path);
+/* a counter of /proc/self/net/tls_stat (this namespace), -1 if absent */
+long tls_stat(const char *name);
 /* pipe(go), pipe(res), fork(): the child measures, told by go, answers on res */
 pid_t fork_measured(int go[2], int res[2]);
 

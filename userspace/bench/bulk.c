@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bulk transfer over one loopback connection: the parent receives, a
- * forked child sends for a fixed time (or until a byte cap).
+ * Bulk transfer over one connection, loopback or (--netns) across a
+ * device pair: the parent receives, a forked child sends for a fixed time
+ * (or until a byte cap).
  *
  *   mode      sender (client end)              receiver (server end)
  *   tx        kernel TLS_TX / OpenSSL records   reads ciphertext (TCP)
@@ -292,6 +293,30 @@ static int do_recv(const struct opts *o, enum receiver rk, int fd,
 	return err;
 }
 
+/*
+ * Over a device pair: where the kernel put each kTLS direction of this
+ * flow, read from each namespace's tls_stat (the flow is the only one):
+ * "device", "software" or "mixed" (one direction each way); NULL on
+ * loopback.  Leaves the process in the receiver's namespace.
+ */
+static const char *bulk_path(const struct opts *o, int tx, int rx)
+{
+	int dev = 0, n = 0;
+
+	if (!o->ns_snd || o->prov != PROV_KERNEL)
+		return NULL;
+	if (tx) {
+		dev += tls_stat("TlsCurrTxDevice") > 0;
+		n++;
+	}
+	enter_netns(o->ns_rcv);
+	if (rx) {
+		dev += tls_stat("TlsCurrRxDevice") > 0;
+		n++;
+	}
+	return !dev ? "software" : dev == n ? "device" : "mixed";
+}
+
 int run_bulk(const struct opts *o)
 {
 	int tx = is_mode(o, "tx"), rx = is_mode(o, "rx");
@@ -303,7 +328,7 @@ int run_bulk(const struct opts *o)
 	enum sender sk;
 	u64 got = 0, recs = 0, period = 0;
 	double t0, t1, c0, c1;
-	const char *what;
+	const char *what, *path;
 	pid_t pid;
 
 	if (!tx && !rx && !txrx && !sf)
@@ -332,9 +357,17 @@ int run_bulk(const struct opts *o)
 
 	if (o->prov != PROV_TCP)
 		rc_warm(&o->cfg);
+	/*
+	 * A socket stays in the namespace it was made in: the listener (and
+	 * so the accepted receiver) in RCV, the connecting sender in SND.
+	 */
+	if (o->ns_rcv)
+		enter_netns(o->ns_rcv);
 	lfd = tcp_listen(o->addr, &port);
+	if (o->ns_snd)
+		enter_netns(o->ns_snd);
 	if (lfd < 0 || tcp_pair(o->addr, lfd, port, &cfd, &sfd))
-		die("loopback connection: %s", strerror(errno));
+		die("connection to %s: %s", o->addr, strerror(errno));
 	close(lfd);
 	if (o->prov == PROV_KERNEL) {
 		if (!rx && (ktls_ulp(cfd) || ktls_install(cfd, &o->cfg, 1, 0)))
@@ -343,6 +376,7 @@ int run_bulk(const struct opts *o)
 		    (ktls_ulp(sfd) || ktls_install(sfd, &o->cfg, 0, 0)))
 			die("receiver TLS_RX: %s", strerror(errno));
 	}
+	path = bulk_path(o, !rx, rx || txrx);
 	pid = fork_measured(go, res);
 	if (!pid) {
 		close(sfd);
@@ -375,6 +409,8 @@ int run_bulk(const struct opts *o)
 		die("nothing transferred");
 
 	json_head(o);
+	if (path)
+		printf(",\"path\":\"%s\"", path);
 	printf(",\"bytes\":%llu,\"secs\":%.6f,\"mbps\":%.3f,\"cpu_s\":%.6f,"
 	       "\"cpu_s_per_gib\":%.4f,\"records\":%llu}\n",
 	       (unsigned long long)got, t1 - t0, got / (t1 - t0) / 1e6,

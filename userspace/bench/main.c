@@ -12,6 +12,10 @@
  * Common options: --provider tcp|kernel|ossl, --tls 12|13,
  * --cipher aes128gcm|chacha20poly1305, --size BYTES, --secs S,
  * --max-bytes BYTES, --dir DIR (record/file cache), --addr IPV4.
+ * bulk --netns SND,RCV: the sender's socket in network namespace SND and
+ * the receiver's in RCV (paths, /run/netns/NAME), connecting to --addr in
+ * RCV, so that the flow crosses a device pair (device offload) instead of
+ * loopback.
  *
  * On failure it prints "ktls_bench: <reason>" on stderr and exits 1.
  */
@@ -49,6 +53,18 @@ static size_t num(const char *s)
 	else if (*end)
 		die("bad number %s", s);
 	return (size_t)v;
+}
+
+/* --netns SND,RCV */
+static void netns_opt(struct opts *o, const char *v)
+{
+	char *snd = strdup(v), *comma = snd ? strchr(snd, ',') : NULL;
+
+	if (!comma || comma == snd || !comma[1])
+		die("--netns needs SND,RCV (two namespace paths)");
+	*comma = 0;
+	o->ns_snd = snd;
+	o->ns_rcv = comma + 1;
 }
 
 int main(int argc, char **argv)
@@ -102,6 +118,8 @@ int main(int argc, char **argv)
 			o->file = v;
 		else if (!strcmp(a, "--addr"))
 			o->addr = v;
+		else if (!strcmp(a, "--netns"))
+			netns_opt(o, v);
 		else
 			die("unknown option %s", a);
 	}

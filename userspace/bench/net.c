@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Full reads and writes, RST close, clocks and CPU accounting. */
+/*
+ * Full reads and writes, RST close, clocks and CPU accounting, network
+ * namespaces.
+ */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -98,4 +105,29 @@ pid_t fork_measured(int go[2], int res[2])
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	return pid;
+}
+
+void enter_netns(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		die("cannot enter network namespace %s: %s", path,
+		    strerror(errno));
+	close(fd);
+}
+
+long tls_stat(const char *name)
+{
+	FILE *f = fopen("/proc/self/net/tls_stat", "r");
+	char key[64];
+	long v, ret = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			ret = v;
+	fclose(f);
+	return ret;
 }

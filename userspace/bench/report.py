@@ -21,6 +21,9 @@ import re
 import statistics
 import sys
 
+from bench_stats import cfg_name, fmt, fstat, gmean, na_reason, stats
+import report_device
+
 VERS = (12, 13)
 CIPHERS = ("aes128gcm", "chacha20poly1305")
 SIZES = (16384, 1024)
@@ -90,19 +93,6 @@ def load(raw):
             else:
                 recs.append(r)
     return meta, recs
-
-
-def gmean(xs):
-    xs = [x for x in xs if x and x > 0]
-    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
-
-
-def stats(xs):
-    xs = [x for x in xs if x is not None]
-    if not xs:
-        return None
-    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs),
-            "n": len(xs)}
 
 
 class Data:
@@ -177,43 +167,6 @@ class Data:
             if g is not None:
                 out.append(g)
         return out
-
-
-def fmt(v, digits=None):
-    if v is None:
-        return "n/a"
-    if digits is None:
-        digits = 0 if abs(v) >= 1000 else 1 if abs(v) >= 10 else 2
-    return "%.*f" % (digits, v)
-
-
-def fstat(s, digits=None):
-    if not s:
-        return "n/a"
-    return "%s [%s-%s]" % (fmt(s["median"], digits), fmt(s["min"], digits),
-                           fmt(s["max"], digits))
-
-
-def cfg_name(k):
-    test, mode, v, c, s, f = k
-    c = "aes" if c == "aes128gcm" else "chacha"
-    if test == "bulk":
-        return "%-8s 1.%d %-6s %5s" % (mode, v - 10, c,
-                                       "16K" if s == 16384 else "1K")
-    if test == "rr":
-        return "rr %-5s 1.%d %-6s" % ("64B" if s == 64 else "4K", v - 10, c)
-    if test == "setup":
-        return "setup    1.%d %-6s" % (v - 10, c)
-    if test == "mem":
-        return "mem N=%-6d 1.%d %s" % (f, v - 10, c)
-    if test == "aead":
-        return "AF_ALG %-6s %s" % (c, "16K" if s == 16384 else "1K")
-    return str(k)
-
-
-def na_reason(d, label, key):
-    r = d.na.get(label, {}).get(key)
-    return ("n/a: " + r) if r else "n/a"
 
 
 def table(d, plan):
@@ -343,7 +296,8 @@ def report(args):
     lines = ["kTLS benchmark, %s, kernel %s, %s, %s" % (
         meta.get("date", "?"), meta.get("kernel", "?"), meta.get("cpu", "?"),
         "QUICK" if meta.get("quick") == "1" else "full"),
-        "rounds: %s of %s, %ss per figure; loopback TCP in one guest "
+        "rounds: %s of %s, %ss per figure; loopback TCP (device mode: a "
+        "tlssim pair) in one guest "
         "boot; tls.ko and ktls.ko alternate A B A B" % (
             meta.get("rounds_done", "?"), meta.get("rounds"),
             meta.get("secs"))]
@@ -366,12 +320,17 @@ def report(args):
               "ktls/tls.ko txrx ratio: %s" % (
                   ("%.2f" % statistics.median(extra["txrx"]))
                   if extra["txrx"] else "n/a")]
-    nas = sorted({r for lab in ("ktls", "device") for r in
-                  d.na.get(lab, {}).values()})
+    nas = sorted({r for lab in ("ktls", "dev-ktls", "dev-ktls-loss")
+                  for r in d.na.get(lab, {}).values()})
     if nas:
         lines.append("ktls.ko n/a reasons: " + " | ".join(nas[:5]))
-    if meta.get("device"):
-        lines.append("device mode (tlssim): %s" % meta["device"])
+    dev = None
+    if meta.get("device_plan"):
+        dp = json.loads(meta["device_plan"])
+        lines += report_device.table(d, dp, dp["loss_ppm"] / 1e4)
+        dev = report_device.summary(d, dp)
+        lines += ["", "device mode: %s" % meta.get("device", "?"),
+                  report_device.line(dev, dp)]
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "bench-%s.json" % args.stamp)
     summary = {"meta": meta, "crypto": crypto,
@@ -380,7 +339,7 @@ def report(args):
                "ratio_rounds": res,
                "extra": {k: (statistics.median(v) if v else None)
                          for k, v in extra.items()},
-               "plan": plan,
+               "plan": plan, "device": dev,
                "figures": figures_json(d), "summary": line,
                "raw": os.path.abspath(args.raw)}
     with open(path, "w") as f:
@@ -435,6 +394,8 @@ def check(args):
                 probs.append("%s: n/a in some round: %s" % (what, e["na"]))
             for smp in e["samples"]:
                 probs += ["%s: %s" % (what, p) for p in sane(label, k, smp)]
+    if s["meta"].get("device_plan"):
+        probs += report_device.check(fig, json.loads(s["meta"]["device_plan"]))
     if not s.get("crypto", {}).get("gcm(aes)", "?").strip("?"):
         probs.append("crypto: no implementation of gcm(aes) reported")
     if not SUMMARY_RE.match(s.get("summary", "")):

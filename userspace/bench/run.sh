@@ -7,15 +7,18 @@
 # One boot, alternating providers: per round the kernel's tls.ko is loaded,
 # measured and unloaded, then ktls.ko the same way (A B A B ...); plain
 # TCP, userspace OpenSSL and the AF_ALG AEAD bound are measured in the same
-# boot. Every measurement is one ktls_bench run appending one JSON line to
+# boot, and device mode over a tlssim pair (device.sh). Every measurement
+# is one ktls_bench run appending one JSON line to
 # $BENCH_OUT/raw-<stamp>.jsonl; a failed one is recorded as n/a with its
-# reason and the run goes on. userspace/bench/report.py then prints the table and the
-# summary line and writes $BENCH_OUT/bench-<stamp>.json (+ latest.json).
+# reason and the run goes on. userspace/bench/report.py then prints the
+# table and the summary line and writes $BENCH_OUT/bench-<stamp>.json
+# (+ latest.json).
 #
 # Environment: QUICK=1, BENCH_OUT (default build/bench), BENCH_ROUNDS,
-# BENCH_SECS, BENCH_FLOWS ("1000 10000"), BENCH_BIN, BENCH_REQUIRE_KTLS
-# (passed on to report.py: 1 = a missing ktls figure is an error), KTLS_KO
-# (the ktls.ko to measure; default: a copy of this kernel's build, $O/mod/$KVER/kmod/ktls.ko, taken at start).
+# BENCH_SECS, BENCH_FLOWS ("1000 10000"), BENCH_DEV_* (device.sh),
+# BENCH_BIN, BENCH_REQUIRE_KTLS (passed on to report.py: 1 = a missing ktls
+# figure is an error), KTLS_KO (the ktls.ko to measure; default: a copy of
+# this kernel's build, $O/mod/$KVER/kmod/ktls.ko, taken at start).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -70,6 +73,11 @@ if [ ! -x "$BIN" ] || [ -n "$(find userspace/bench -newer "$BIN" -name '*.[ch]' 
 	make -s -C userspace/bench O="$top/build" >&2 || { echo "bench: build failed" >&2; exit 2; }
 fi
 
+# options every ktls_bench run gets (device.sh: the namespaces of a pair)
+BENCH_EXTRA=()
+# shellcheck source=device.sh
+. userspace/bench/device.sh
+
 json_str() {
 	local s=${1//\\/\\\\}
 	s=${s//\"/\\\"}
@@ -95,6 +103,7 @@ one() {
 	args=("$test" --provider "$prov" --tls "$ver" --cipher "$ciph" --size "$size"
 	      --secs "$SECS" --max-bytes "$MAXB" --dir "$CACHE" --flows "$flows")
 	[ "$mode" != - ] && args+=(--mode "$mode")
+	args+=("${BENCH_EXTRA[@]}")
 	if [ -n "${SKIP_REASON:-}" ]; then
 		na "$label" "$round" "$test" "$mode" "$ver" "$ciph" "$size" "$flows" "$SKIP_REASON"
 		return
@@ -225,7 +234,8 @@ plan() {
 	printf '],"flows":[%s]}' "$(echo $FLOWS | tr ' ' ',')"
 }
 meta plan "$(plan)"
-meta device "n/a: tlssim device mode not wired into the benchmark yet (hook: userspace/bench/device.sh)"
+meta device_plan "$(dev_plan)"
+meta device "tlssim pair across two namespaces ($TLSSIM_KO), loss figures at $DEV_LOSS_PPM ppm"
 
 drop_provider
 done_rounds=0
@@ -253,11 +263,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	if [ "$r" -le "$OSSL_ROUNDS" ]; then
 		tls_figures ossl "$r" ossl
 	fi
-	# Optional device mode on a tlssim pair: userspace/bench/device.sh, when it
-	# exists, sets it up and runs figures with label "device".
-	if [ -x userspace/bench/device.sh ]; then
-		BENCH_BIN=$BIN BENCH_RAW=$RAW userspace/bench/device.sh "$r" || true
-	fi
+	device_figures "$r"
 	done_rounds=$r
 	[ "$r" = 2 ] && el2=$((EPOCHSECONDS - r_start))
 done
