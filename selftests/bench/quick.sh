@@ -56,7 +56,7 @@ tap_check "every figure present and sane${args:+ (ktls.ko required)}" \
 
 # device mode (userspace/bench/device.sh): its line comes just before the
 # summary line; every figure of it is judged by the check above
-if grep -Eq '^device ktls/tls\.ko median ratios: tx=[^ ]+ rx=[^ ]+ txrx=[^ ;]+; kept under loss \(lowest\): tls\.ko=[0-9.]+ ktls\.ko=[0-9.]+$' "$log"; then
+if grep -Eq '^device ktls/tls\.ko median ratios \(both offloaded\): tx=[^ ]+ rx=[^ ]+ txrx=[^ ;]+; kept under loss \(lowest\): tls\.ko=[0-9.]+ ktls\.ko=[0-9.]+ tcp=[0-9.]+$' "$log"; then
 	tap_ok "device-mode line with ratios and the fraction kept under loss"
 else
 	tap_fail "device-mode line with ratios and the fraction kept under loss" \

@@ -9,7 +9,9 @@
 #   dev-tls/-ktls   tx, rx, txrx for every $DEV_BULK configuration
 #   dev-*-loss      the tx and rx figures of $DEV_LOSS with 1 % of the
 #                   data frames dropped (tlssim's loss fault): retransmits
-#                   through the device's record lookup, RX resync
+#                   through the device's record lookup, RX resync; and
+#                   plain TCP tx under the same loss (dev-tcp-loss), what
+#                   the loss costs TCP itself
 # Each figure records where the kernel put the flow ("path": device,
 # software or mixed) from the namespaces' tls_stat, so a provider that
 # falls back to software (6.1's tls.ko for TLS 1.3) is visible, not
@@ -60,11 +62,12 @@ dev_plan() {
 	printf '%s],"loss_ppm":%s}' "$out" "$DEV_LOSS_PPM"
 }
 
-# the sizes of $DEV_BULK, largest first
+# dev_sizes [CONFIGS]: the sizes of CONFIGS (default $DEV_BULK), largest
+# first
 dev_sizes() {
 	local t
 
-	for t in $DEV_BULK; do
+	for t in ${1:-$DEV_BULK}; do
 		echo "${t##*:}"
 	done | sort -nru
 }
@@ -146,6 +149,12 @@ device_figures() {
 		for m in tx rx; do
 			dev_bulk "dev-$p-loss" "$r" kernel "$m" "$DEV_LOSS"
 		done
+		# what the same loss costs TCP alone: the yardstick of "kept"
+		if [ "$p" = tls ]; then
+			for s in $(dev_sizes "$DEV_LOSS"); do
+				one dev-tcp-loss "$r" tcp bulk tx 13 aes128gcm "$s" 0
+			done
+		fi
 		dev_unpair
 		[ -d /sys/module/tlssim ] && rmmod tlssim
 		SKIP_REASON=

@@ -29,10 +29,18 @@ def keys(dp):
     return clean, loss, tcp
 
 
+def tcp_loss_keys(dp):
+    """plain TCP under loss, one per size (its figures carry a version and
+    a cipher, 1.3 AES, that they do not use)"""
+    return [("bulk", "tx", 13, "aes128gcm", s, 0)
+            for s in sorted({s for (_, _, s) in dp["loss"]}, reverse=True)]
+
+
 def expected(dp):
     clean, loss, tcp = keys(dp)
     return {"dev-tcp": tcp, "dev-tls": clean, "dev-ktls": clean,
-            "dev-tls-loss": loss, "dev-ktls-loss": loss}
+            "dev-tls-loss": loss, "dev-ktls-loss": loss,
+            "dev-tcp-loss": tcp_loss_keys(dp)}
 
 
 def path(d, label, k):
@@ -97,6 +105,12 @@ def table(d, dp, loss_pct):
                     ("%.2f" % statistics.median(kp)) if kp else "n/a"]
         lines.append("%-24s %-*s %-8s %-*s %s" % (cfg_name(k), w, row[0],
                                                   row[1], w, row[2], row[3]))
+    for k in tcp_loss_keys(dp):
+        s, kp = d.stat("dev-tcp-loss", k), kept(d, "tcp", k)
+        lines.append("%-24s %-*s %s" % (
+            "plain TCP, %s" % ("16K" if k[4] == 16384 else "1K"), w,
+            fstat(s) if s else na_reason(d, "dev-tcp-loss", k),
+            ("%.2f" % statistics.median(kp)) if kp else "n/a"))
     return lines
 
 
@@ -118,6 +132,9 @@ def summary(d, dp):
         ks = [statistics.median(kp) for kp in (kept(d, p, k) for k in loss)
               if kp]
         res["kept_" + p] = min(ks) if ks else None
+    ks = [statistics.median(kp) for kp in (kept(d, "tcp", k)
+                                           for k in tcp_loss_keys(dp)) if kp]
+    res["kept_tcp"] = min(ks) if ks else None
     return res
 
 
@@ -126,9 +143,10 @@ def line(res, dp):
         return "n/a" if v is None else "%.2f" % v
     return ("device ktls/tls.ko median ratios (both offloaded): %s; "
             "kept under loss (lowest): "
-            "tls.ko=%s ktls.ko=%s" % (
+            "tls.ko=%s ktls.ko=%s tcp=%s" % (
                 " ".join("%s=%s" % (m, f(res.get(m))) for m in dp["modes"]),
-                f(res.get("kept_tls")), f(res.get("kept_ktls"))))
+                f(res.get("kept_tls")), f(res.get("kept_ktls")),
+                f(res.get("kept_tcp"))))
 
 
 def check(fig, dp):
