@@ -4,6 +4,7 @@
 #   provider_load tls    the kernel's own net/tls (modprobe tls)
 #   provider_load ktls   our ktls.ko (insmod; its crypto deps autoload)
 #   provider_unload      remove whichever is loaded (fails if sockets use it)
+#   tlssim_gone [SECS]   wait until every tlssim device is gone
 #
 # KTLS_PROVIDER in the environment picks the default for provider_load;
 # KTLS_KO the ktls.ko to load: vm-run sets it to the running kernel's build
@@ -44,4 +45,18 @@ provider_unload() {
 	tls) modprobe -r tls ;;
 	ktls) rmmod ktls ;;
 	esac
+}
+
+# tlssim_gone [SECS]: wait, up to SECS (default 10) seconds, until no tlssim
+# device is left in any namespace (each has a directory in tlssim's
+# debugfs).  Devices in a deleted namespace go only when its last socket
+# has been destroyed (cleanup_net), so this also waits for those sockets.
+tlssim_gone() {
+	local n=$((${1:-10} * 10))
+
+	for _ in $(seq 1 $n); do
+		[ -z "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }

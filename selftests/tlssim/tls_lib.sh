@@ -153,10 +153,7 @@ tls_abort_tcp() {
 }
 
 # tls_unpair: delete the namespaces and wait (up to 10 s) until the
-# kernel has really dismantled them.  A namespace lives on after "ip netns
-# del" until its last socket is destroyed; only then does cleanup_net
-# delete its tlssim devices (each has a debugfs directory).  Going on
-# earlier, an rmmod of tlssim took the devices away from sockets still
+# kernel has really dismantled them (tlssim_gone).  Going on earlier, an rmmod of tlssim took the devices away from sockets still
 # finishing their close (LAST_ACK, FIN_WAIT): with no route left they
 # retried for about 100 s, holding the provider's module, and the next
 # provider switch found tls.ko in use.
@@ -165,12 +162,9 @@ tls_unpair() {
 	[ -e /run/netns/$NS1 ] || [ -e /run/netns/$NS2 ] || return 0
 	ip netns del $NS1 2>/dev/null
 	ip netns del $NS2 2>/dev/null
-	for _ in $(seq 1 100); do
-		[ -z "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)" ] && return 0
-		sleep 0.1
-	done
-	echo "# tls_unpair: tlssim devices still there 10 s after the namespaces" \
-		"were deleted: $(ls /sys/kernel/debug/tlssim/)"
+	tlssim_gone 10 ||
+		echo "# tls_unpair: tlssim devices still there 10 s after the" \
+			"namespaces were deleted: $(ls /sys/kernel/debug/tlssim/)"
 }
 
 # tls_nsx NS CMD...: CMD in network namespace NS.  nsenter switches only

@@ -119,10 +119,7 @@ checks() {
 	stop_long
 	tls_wait_live_ctx 0
 	tls_expect "netns del: no live contexts" 0 "$(tls_live_ctx)"
-	for _ in $(seq 1 50); do
-		[ -z "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)" ] && break
-		sleep 0.2
-	done
+	tlssim_gone 10
 	tls_expect "netns del: devices gone" "" "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)"
 	slab_zero "netns del"
 

@@ -24,42 +24,35 @@ DEV_NS_S=bench-snd
 DEV_NS_R=bench-rcv
 DEV_ADDR=10.78.0.2
 DEV_LOSS_PPM=${BENCH_DEV_LOSS_PPM:-10000}
+DEV_MODES="tx rx txrx"
 if [ "$QUICK" = 1 ]; then
 	DEV_BULK=${BENCH_DEV_BULK:-"13:aes128gcm:16384 12:aes128gcm:1024"}
 	DEV_LOSS=${BENCH_DEV_LOSS:-"13:aes128gcm:16384"}
-	DEV_MODES="tx rx txrx"
 else
 	DEV_BULK=${BENCH_DEV_BULK:-"12:aes128gcm:16384 12:aes128gcm:1024 13:aes128gcm:16384 13:aes128gcm:1024"}
 	DEV_LOSS=${BENCH_DEV_LOSS:-"12:aes128gcm:16384 13:aes128gcm:16384"}
-	DEV_MODES="tx rx txrx"
 fi
+
+# dev_json_cfgs CONFIGS: "ver:cipher:size ..." as a JSON list of triples
+dev_json_cfgs() {
+	local t v c s out=
+
+	for t in $1; do
+		IFS=: read -r v c s <<<"$t"
+		out+="${out:+,}[$v,\"$c\",$s]"
+	done
+	printf '[%s]' "$out"
+}
 
 # the device part of run.sh's plan (report.py expects these figures)
 dev_plan() {
-	local t v c s first=1 out
-	out='{"modes":['
-	for t in $DEV_MODES; do
-		[ $first = 1 ] || out+=','
-		first=0
-		out+="\"$t\""
+	local m modes=
+
+	for m in $DEV_MODES; do
+		modes+="${modes:+,}\"$m\""
 	done
-	out+='],"bulk":['
-	first=1
-	for t in $DEV_BULK; do
-		IFS=: read -r v c s <<<"$t"
-		[ $first = 1 ] || out+=','
-		first=0
-		out+="[$v,\"$c\",$s]"
-	done
-	out+='],"loss":['
-	first=1
-	for t in $DEV_LOSS; do
-		IFS=: read -r v c s <<<"$t"
-		[ $first = 1 ] || out+=','
-		first=0
-		out+="[$v,\"$c\",$s]"
-	done
-	printf '%s],"loss_ppm":%s}' "$out" "$DEV_LOSS_PPM"
+	printf '{"modes":[%s],"bulk":%s,"loss":%s,"loss_ppm":%s}' "$modes" \
+		"$(dev_json_cfgs "$DEV_BULK")" "$(dev_json_cfgs "$DEV_LOSS")" "$DEV_LOSS_PPM"
 }
 
 # dev_sizes [CONFIGS]: the sizes of CONFIGS (default $DEV_BULK), largest
@@ -94,10 +87,7 @@ dev_unpair() {
 	ip netns del $DEV_NS_R 2>/dev/null
 	# the namespaces (and the provider's module count) go once their
 	# sockets are gone; ktls_bench closes with RST, so that is quick
-	for _ in $(seq 1 50); do
-		[ -z "$(ls /sys/kernel/debug/tlssim/ 2>/dev/null)" ] && return 0
-		sleep 0.2
-	done
+	tlssim_gone 10
 }
 
 # dev_loss PPM: drop PPM per million of bsa's frames (the data direction)
