@@ -136,6 +136,17 @@ tls_pair() {
 	tls_side $NS2 tsb 2 "$mtu"
 }
 
+# tls_ss ARGS...: ss ARGS in each of the pair's namespaces that still
+# exists, one output after the other
+tls_ss() {
+	local ns
+
+	for ns in $NS1 $NS2; do
+		[ -e "/run/netns/$ns" ] || continue
+		nsenter --net="/run/netns/$ns" ss "$@"
+	done
+}
+
 # tls_abort_tcp: reset every TCP socket left in the pair's namespaces
 # (ss -K, CONFIG_INET_DIAG_DESTROY).  A flow whose device vanished under
 # it (link del, rmmod) cannot finish its close: the sender is orphaned in
@@ -143,20 +154,16 @@ tls_pair() {
 # holds a reference on the provider's module and on its namespace all that
 # time, so the next provider switch found tls.ko still in use.
 tls_abort_tcp() {
-	local ns
-
-	for ns in $NS1 $NS2; do
-		[ -e "/run/netns/$ns" ] || continue
-		nsenter --net="/run/netns/$ns" ss -K -t -n -H state all >/dev/null 2>&1
-	done
+	tls_ss -K -t -n -H state all >/dev/null 2>&1
 	return 0
 }
 
 # tls_unpair: delete the namespaces and wait (up to 10 s) until the
-# kernel has really dismantled them (tlssim_gone).  Going on earlier, an rmmod of tlssim took the devices away from sockets still
-# finishing their close (LAST_ACK, FIN_WAIT): with no route left they
-# retried for about 100 s, holding the provider's module, and the next
-# provider switch found tls.ko in use.
+# kernel has really dismantled them (tlssim_gone).  Going on earlier, an
+# rmmod of tlssim took the devices away from sockets still finishing
+# their close (LAST_ACK, FIN_WAIT): with no route left they retried for
+# about 100 s, holding the provider's module, and the next provider
+# switch found tls.ko in use.
 tls_unpair() {
 	tls_ns_drop
 	[ -e /run/netns/$NS1 ] || [ -e /run/netns/$NS2 ] || return 0

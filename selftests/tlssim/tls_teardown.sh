@@ -54,13 +54,7 @@ stop_long() {
 
 # tcp_left: TCP sockets in the pair's namespaces, in any state
 tcp_left() {
-	local ns n=0
-
-	for ns in $NS1 $NS2; do
-		[ -e "/run/netns/$ns" ] || continue
-		n=$((n + $(nsenter --net="/run/netns/$ns" ss -t -n -H state all | wc -l)))
-	done
-	echo $n
+	tls_ss -t -n -H state all | wc -l
 }
 
 checks() {
