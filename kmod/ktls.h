@@ -207,6 +207,25 @@ void ktls_stats_exit(void);
  * ktls's per-socket context. @base MUST stay first: icsk_ulp_data points
  * at it and everything outside ktls sees only struct tls_context.
  */
+/* Events counted where the socket may be unlocked (ktls_bpf.c) */
+enum ktls_ev {
+	KTLS_EV_TX_RESYNC,
+	KTLS_EV_RX_RESYNC,
+	KTLS_EV_TX_DOWN,
+	KTLS_EV_RX_DOWN,
+	KTLS_EV_DECRYPT_ERROR,
+	KTLS_EV_NR
+};
+
+/* Records and their plaintext bytes, per direction, for CLOSE */
+struct ktls_count {
+	u64 records;
+	u64 bytes;
+};
+
+#define KTLS_COUNT_TX	0
+#define KTLS_COUNT_RX	1
+
 struct ktls_context {
 	struct tls_context base;
 	/* TLS_TX_MAX_PAYLOAD_LEN: user data bytes per record (64..16384) */
@@ -217,6 +236,11 @@ struct ktls_context {
 	struct work_struct dev_free_work;
 	/* KTLS_DEV_* bits, ktls_device.c */
 	unsigned long dev_flags;
+	/* under the socket lock: TX by the record paths, RX by decrypt */
+	struct ktls_count count[2];
+	/* events not delivered yet, and whether any is (ktls_bpf.c) */
+	atomic_t ev[KTLS_EV_NR];
+	u8 ev_pending;
 };
 
 /* TX's device context is deleted (rekey moved TX to software) */
@@ -231,6 +255,25 @@ static inline struct ktls_context *ktls_ctx(struct tls_context *ctx)
 	return container_of(ctx, struct ktls_context, base);
 }
 
+/* How a direction runs now, as BPF is told (KTLS_MODE_*) */
+static inline int ktls_mode(struct tls_context *ctx, bool tx)
+{
+	bool dev = rcu_access_pointer(ctx->netdev);
+
+	if (tx) {
+		if (ctx->tx_conf == TLS_BASE)
+			return KTLS_MODE_NONE;
+		dev = dev && ctx->tx_conf == TLS_HW &&
+		      !test_bit(KTLS_DEV_TX_DELETED, &ktls_ctx(ctx)->dev_flags);
+	} else {
+		if (ctx->rx_conf == TLS_BASE)
+			return KTLS_MODE_NONE;
+		dev = dev && ctx->rx_conf == TLS_HW &&
+		      !test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags);
+	}
+	return dev ? KTLS_MODE_DEVICE : KTLS_MODE_SW;
+}
+
 /*
  * Fatal error on the socket (@err is a negative errno, e.g. -EBADMSG):
  * set sk_err and wake everybody.
@@ -241,6 +284,52 @@ static inline void ktls_err_abort(struct sock *sk, int err)
 	/* paired with the lockless readers of sk_err in poll and recvmsg */
 	smp_wmb();
 	sk_error_report(sk);
+}
+
+/* Count a record of @len plaintext bytes; the socket lock is held. */
+static inline void ktls_count_rec(struct tls_context *ctx, int dir, u32 len)
+{
+	struct ktls_count *c = &ktls_ctx(ctx)->count[dir];
+
+	c->records++;
+	c->bytes += len;
+}
+
+/* ------------------------------------------------------------------ */
+/* BPF steering (ktls_bpf.c)                                           */
+/* ------------------------------------------------------------------ */
+
+bool ktls_bpf_active(void);
+/* the verdict for TLS_TX (@tx) / TLS_RX: KTLS_VERDICT_*, never DEFAULT */
+int ktls_bpf_policy(struct sock *sk, struct tls_context *ctx, bool tx,
+		    int ifindex, bool capable);
+void ktls_bpf_installed(struct sock *sk, bool tx, int mode, int err,
+			int verdict, int ifindex);
+void ktls_bpf_rekey(struct sock *sk, bool tx, int mode, int err);
+void ktls_bpf_fallback(struct sock *sk, bool tx, int reason, u32 count);
+void ktls_bpf_deliver_pending(struct sock *sk, struct tls_context *ctx);
+void ktls_bpf_close(struct sock *sk, struct tls_context *ctx, int tx_mode,
+		    int rx_mode);
+
+/*
+ * An event seen where the socket may not be locked: counted now,
+ * delivered by ktls_bpf_deliver() at the next locked point.
+ */
+static inline void ktls_event_note(struct tls_context *ctx, enum ktls_ev e)
+{
+	struct ktls_context *kctx = ktls_ctx(ctx);
+
+	atomic_inc(&kctx->ev[e]);
+	/* after the count: the deliverer clears this before it reads */
+	smp_mb__after_atomic();
+	WRITE_ONCE(kctx->ev_pending, 1);
+}
+
+/* At a locked point: the events counted since the last one. */
+static inline void ktls_bpf_deliver(struct sock *sk, struct tls_context *ctx)
+{
+	if (unlikely(READ_ONCE(ktls_ctx(ctx)->ev_pending)))
+		ktls_bpf_deliver_pending(sk, ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -445,6 +534,9 @@ void ktls_ctx_free(struct sock *sk, struct tls_context *ctx);
  * software, nothing changed.
  */
 int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx);
+/* for the BPF policy: would TX init try a device (*ifindex) that can? */
+bool ktls_device_tx_capable(struct sock *sk, struct tls_context *ctx,
+			    int *ifindex);
 /* TLS 1.3 TX rekey of a device flow, as ktls_tx_sw_init(..., true). */
 int ktls_device_tx_rekey(struct sock *sk, struct tls_context *ctx,
 			 const struct tls_crypto_info *ci);
@@ -481,6 +573,8 @@ void ktls_device_tx_free(struct tls_context *ctx);
  * software only.
  */
 int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx);
+bool ktls_device_rx_capable(struct sock *sk, struct tls_context *ctx,
+			    int *ifindex);
 /* Close, under lock_sock: tell the device to forget the RX flow. */
 void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx);
 /*

@@ -550,6 +550,8 @@ describe:
 	err = 0;
 
 advance:
+	ktls_count_rec(ctx, KTLS_COUNT_RX,
+		       err > 0 ? err : ktls_rx_msg(*out)->len);
 	/*
 	 * The sequence may not wrap: the next record could not be trusted.
 	 * This record is good; every later read fails.
@@ -559,8 +561,10 @@ advance:
 	return err;
 
 fail:
-	if (err == -EBADMSG)
+	if (err == -EBADMSG) {
 		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_DECRYPTERROR);
+		ktls_event_note(ctx, KTLS_EV_DECRYPT_ERROR);
+	}
 	kfree_skb(skb);
 	kfree_skb(rec->skb);
 	rec->skb = NULL;

@@ -236,11 +236,15 @@ static int ktls_device_down(struct net_device *netdev)
 	list_for_each_entry_safe(ctx, tmp, &list, list) {
 		if (ctx->tx_conf == TLS_HW &&
 		    !test_and_set_bit(KTLS_DEV_TX_DELETED,
-				      &ktls_ctx(ctx)->dev_flags))
+				      &ktls_ctx(ctx)->dev_flags)) {
 			netdev->tlsdev_ops->tls_dev_del(netdev, ctx,
 							TLS_OFFLOAD_CTX_DIR_TX);
-		if (ctx->rx_conf == TLS_HW)
+			ktls_event_note(ctx, KTLS_EV_TX_DOWN);
+		}
+		if (ctx->rx_conf == TLS_HW) {
 			ktls_device_rx_down(ctx, netdev);
+			ktls_event_note(ctx, KTLS_EV_RX_DOWN);
+		}
 		dev_put(netdev);
 		spin_lock_irqsave(&ktls_dev_lock, flags);
 		list_move_tail(&ctx->list, &ktls_dev_down_list);

@@ -71,6 +71,7 @@ static void ktls_dev_rx_resync(struct sock *sk, struct net_device *netdev,
 	netdev->tlsdev_ops->tls_dev_resync(netdev, sk, seq, rcd_sn,
 					   TLS_OFFLOAD_CTX_DIR_RX);
 	KTLS_INC_STATS(sock_net(sk), KTLS_MIB_RXDEVICERESYNC);
+	ktls_event_note(tls_get_ctx(sk), KTLS_EV_RX_RESYNC);
 }
 
 /*
@@ -419,6 +420,20 @@ static void ktls_dev_rx_readd(struct sock *sk, struct tls_context *ctx)
 	/* the reference kept while waiting; an added device holds its own */
 	if (netdev)
 		dev_put(netdev);
+}
+
+bool ktls_device_rx_capable(struct sock *sk, struct tls_context *ctx,
+			    int *ifindex)
+{
+	struct net_device *netdev = ktls_device_lookup(sk);
+	bool ok;
+
+	*ifindex = netdev ? netdev->ifindex : 0;
+	ok = netdev && ktls_dev_rx_cipher_ok(ctx) &&
+	     (netdev->features & NETIF_F_HW_TLS_RX) && netdev->tlsdev_ops &&
+	     netdev->tlsdev_ops->tls_dev_resync;
+	dev_put(netdev);
+	return ok;
 }
 
 int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx)

@@ -145,6 +145,19 @@ static void dtx_free(struct tls_context *ctx)
 	ktls_ctx(ctx)->dtx = NULL;
 }
 
+bool ktls_device_tx_capable(struct sock *sk, struct tls_context *ctx,
+			    int *ifindex)
+{
+	struct net_device *netdev = ktls_device_lookup(sk);
+	bool ok;
+
+	*ifindex = netdev ? netdev->ifindex : 0;
+	ok = netdev && dtx_cipher_ok(&ctx->crypto_send.info) &&
+	     (netdev->features & NETIF_F_HW_TLS_TX) && netdev->tlsdev_ops;
+	dev_put(netdev);
+	return ok;
+}
+
 int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx)
 {
 	const struct tls_crypto_info *ci = &ctx->crypto_send.info;

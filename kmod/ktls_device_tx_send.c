@@ -150,8 +150,10 @@ static void dtx_resync(struct sock *sk, struct tls_context *ctx)
 	if (skb)
 		TCP_SKB_CB(skb)->eor = 1;
 	if (!ktls_device_resync(sk, ctx, tcp_sk(sk)->write_seq,
-				ctx->tx.rec_seq, TLS_OFFLOAD_CTX_DIR_TX))
+				ctx->tx.rec_seq, TLS_OFFLOAD_CTX_DIR_TX)) {
 		clear_bit_unlock(TLS_TX_SYNC_SCHED, &ctx->flags);
+		ktls_event_note(ctx, KTLS_EV_TX_RESYNC);
+	}
 }
 
 /*
@@ -192,6 +194,7 @@ static int rec_close(struct sock *sk, struct tls_context *ctx,
 	list_add_tail_rcu(&rec->list, &octx->records_list);
 	spin_unlock_irqrestore(&octx->lock, irqf);
 	dtx->next_sn++;
+	ktls_count_rec(ctx, KTLS_COUNT_TX, rec->len - prot->overhead_size);
 
 	/* the driver asked where records start: tell it before this one */
 	if (test_bit(TLS_TX_SYNC_SCHED, &ctx->flags))
@@ -444,6 +447,7 @@ int ktls_device_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	if (rc)
 		return rc;
 	lock_sock(sk);
+	ktls_bpf_deliver(sk, ctx);
 	if (unlikely(msg->msg_controllen)) {
 		rc = ktls_tx_cmsg_record_type(sk, ctx, msg, &type,
 					      dtx_close_for_type);

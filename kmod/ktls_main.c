@@ -79,6 +79,7 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 {
 	struct tls_context *ctx = tls_get_ctx(sk);
 	int tx_conf = ctx->tx_conf, rx_conf = ctx->rx_conf;
+	int tx_mode, rx_mode;
 	/*
 	 * A context attached to a device lives until sk_destruct
 	 * (ktls_device.c): drivers and the TX fallback reach it through
@@ -95,6 +96,9 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 		mutex_lock(&ctx->tx_lock);
 
 	lock_sock(sk);
+	/* before release: the last records still count */
+	tx_mode = ktls_mode(ctx, true);
+	rx_mode = ktls_mode(ctx, false);
 	if (tx_conf == TLS_SW) {
 		ktls_tx_sw_release(sk, ctx, timeout);
 		KTLS_DEC_STATS(sock_net(sk), KTLS_MIB_CURRTXSW);
@@ -112,6 +116,8 @@ static void ktls_sk_proto_close(struct sock *sk, long timeout)
 		ktls_rx_sw_release(sk, ctx);
 		KTLS_DEC_STATS(sock_net(sk), KTLS_MIB_CURRRXDEVICE);
 	}
+	/* the records TX release pushed are counted by now */
+	ktls_bpf_close(sk, ctx, tx_mode, rx_mode);
 
 	write_lock_bh(&sk->sk_callback_lock);
 	if (!dev)

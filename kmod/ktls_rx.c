@@ -78,9 +78,12 @@ int ktls_rx_reader_lock(struct sock *sk, struct tls_sw_context_rx *sw,
 
 	lock_sock(sk);
 	err = ktls_rx_reader_acquire(sk, sw, nonblock);
-	if (err)
+	if (err) {
 		release_sock(sk);
-	return err;
+		return err;
+	}
+	ktls_bpf_deliver(sk, tls_get_ctx(sk));
+	return 0;
 }
 
 void ktls_rx_reader_unlock(struct sock *sk, struct tls_sw_context_rx *sw)

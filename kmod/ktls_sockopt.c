@@ -197,10 +197,11 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	struct tls_context *ctx = tls_get_ctx(sk);
 	union tls_crypto_context *mine, *other, saved;
 	struct net *net = sock_net(sk);
-	bool rekey;
-	int rc;
+	int rc, verdict, ifindex, mode;
+	bool rekey, capable, was_dev;
 
 	sock_owned_by_me(sk);
+	ktls_bpf_deliver(sk, ctx);
 	/* TLS and sockmap are mutually exclusive (as in tls.ko) */
 	rcu_read_lock();
 	if (sk_psock(sk)) {
@@ -231,6 +232,7 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 			goto out_rekey_err;
 		}
 		swap(saved, *mine);
+		was_dev = ktls_mode(ctx, tx) == KTLS_MODE_DEVICE;
 		if (tx && ctx->tx_conf == TLS_HW)
 			rc = ktls_device_tx_rekey(sk, ctx, &mine->info);
 		else
@@ -242,6 +244,10 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 		if (rc)
 			goto out_rekey_err;
 		KTLS_INC_STATS(net, tx ? KTLS_MIB_TXREKEYOK : KTLS_MIB_RXREKEYOK);
+		mode = ktls_mode(ctx, tx);
+		if (was_dev && mode != KTLS_MODE_DEVICE)
+			ktls_bpf_fallback(sk, tx, KTLS_FALLBACK_REKEY, 1);
+		ktls_bpf_rekey(sk, tx, mode, 0);
 		return 0;
 	}
 
@@ -249,47 +255,89 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	if (rc)
 		goto out_clear;
 
+	/* BPF may steer the flow; without a program this is the default */
+	ifindex = 0;
+	capable = true;
+	if (ktls_bpf_active())
+		capable = tx ? ktls_device_tx_capable(sk, ctx, &ifindex) :
+			       ktls_device_rx_capable(sk, ctx, &ifindex);
+	verdict = ktls_bpf_policy(sk, ctx, tx, ifindex, capable);
+	if (verdict == KTLS_VERDICT_DENY) {
+		rc = -EPERM;
+		goto out_refused;
+	}
+	/* a device-only flow needs a device that can */
+	if (verdict == KTLS_VERDICT_DEVICE_ONLY && !capable) {
+		rc = -EOPNOTSUPP;
+		goto out_refused;
+	}
+
 	/* TX: the device first, software on any error (as tls.ko) */
-	if (tx && !ktls_device_tx_init(sk, ctx)) {
+	if (tx && verdict != KTLS_VERDICT_SW && !ktls_device_tx_init(sk, ctx)) {
 		ctx->tx_conf = TLS_HW;
 		ktls_tx_install_write_space(sk, ctx);
 		ktls_update_sk_prot(sk, ctx);
 		KTLS_INC_STATS(net, KTLS_MIB_TXDEVICE);
 		KTLS_INC_STATS(net, KTLS_MIB_CURRTXDEVICE);
+		ktls_bpf_installed(sk, tx, KTLS_MODE_DEVICE, 0, verdict, ifindex);
 		return 0;
+	}
+	if (tx && verdict == KTLS_VERDICT_DEVICE_ONLY) {
+		rc = -EOPNOTSUPP;
+		goto out_refused;
 	}
 
 	rc = tx ? ktls_tx_sw_init(sk, ctx, &mine->info, false) :
 		  ktls_rx_sw_init(sk, ctx, &mine->info, false);
 	if (rc)
-		goto out_clear;
+		goto out_refused;
+	/*
+	 * RX: the NIC decrypts on top of software RX, which handles what it
+	 * did not; any device error leaves software alone (as tls.ko).
+	 */
+	if (!tx && verdict != KTLS_VERDICT_SW) {
+		ctx->rx_conf = TLS_SW;
+		if (!ktls_device_rx_init(sk, ctx)) {
+			ctx->rx_conf = TLS_HW;
+			ktls_update_sk_prot(sk, ctx);
+			KTLS_INC_STATS(net, KTLS_MIB_RXDEVICE);
+			KTLS_INC_STATS(net, KTLS_MIB_CURRRXDEVICE);
+			ktls_bpf_installed(sk, tx, KTLS_MODE_DEVICE, 0, verdict,
+					   ifindex);
+			return 0;
+		}
+		if (verdict == KTLS_VERDICT_DEVICE_ONLY) {
+			/*
+			 * The device refused: undo software RX. It is freed
+			 * by ktls_setsockopt() once the socket is released,
+			 * when the parser's work item can be waited for.
+			 */
+			ktls_rx_sw_release(sk, ctx);
+			ctx->rx_conf = TLS_BASE;
+			rc = -EOPNOTSUPP;
+			goto out_refused;
+		}
+	}
 	if (tx) {
 		ctx->tx_conf = TLS_SW;
 		ktls_tx_install_write_space(sk, ctx);
 	} else {
 		ctx->rx_conf = TLS_SW;
 	}
-	/*
-	 * RX: the NIC decrypts on top of software RX, which handles what it
-	 * did not; any device error leaves software alone (as tls.ko).
-	 */
-	if (!tx && !ktls_device_rx_init(sk, ctx)) {
-		ctx->rx_conf = TLS_HW;
-		ktls_update_sk_prot(sk, ctx);
-		KTLS_INC_STATS(net, KTLS_MIB_RXDEVICE);
-		KTLS_INC_STATS(net, KTLS_MIB_CURRRXDEVICE);
-		return 0;
-	}
 	ktls_update_sk_prot(sk, ctx);
 	KTLS_INC_STATS(net, tx ? KTLS_MIB_TXSW : KTLS_MIB_RXSW);
 	KTLS_INC_STATS(net, tx ? KTLS_MIB_CURRTXSW : KTLS_MIB_CURRRXSW);
+	ktls_bpf_installed(sk, tx, KTLS_MODE_SW, 0, verdict, ifindex);
 	return 0;
 
+out_refused:
+	ktls_bpf_installed(sk, tx, KTLS_MODE_NONE, rc, verdict, ifindex);
 out_clear:
 	memzero_explicit(mine, sizeof(*mine));
 	return rc;
 out_rekey_err:
 	KTLS_INC_STATS(net, tx ? KTLS_MIB_TXREKEYERROR : KTLS_MIB_RXREKEYERROR);
+	ktls_bpf_rekey(sk, tx, ktls_mode(ctx, tx), rc);
 	return rc;
 }
 
@@ -393,6 +441,9 @@ int ktls_setsockopt(struct sock *sk, int level, int optname,
 		lock_sock(sk);
 		rc = ktls_set_conf(sk, optval, optlen, false);
 		release_sock(sk);
+		/* a device-only RX the device refused (ktls_set_conf) */
+		if (rc && ctx->rx_conf == TLS_BASE && ctx->priv_ctx_rx)
+			ktls_rx_sw_free(ctx);
 		break;
 	case TLS_TX_ZEROCOPY_RO:
 		lock_sock(sk);

@@ -217,6 +217,7 @@ int ktls_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	if (rc)
 		return rc;
 	lock_sock(sk);
+	ktls_bpf_deliver(sk, ctx);
 	rc = ktls_tx_sendmsg_locked(sk, msg);
 	release_sock(sk);
 	mutex_unlock(&ctx->tx_lock);

@@ -355,6 +355,7 @@ int ktls_tx_close_rec(struct sock *sk, struct tls_context *ctx, int flags)
 		return rc;
 	}
 	list_add_tail(&rec->list, &txc->tx_list);
+	ktls_count_rec(ctx, KTLS_COUNT_TX, rec->data_len);
 
 	/* a sequence number must never be reused with the same key */
 	if (ktls_cipher_ctx_advance(&ctx->prot_info, &ctx->tx)) {

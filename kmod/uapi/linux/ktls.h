@@ -66,4 +66,108 @@
 #define KTLS_CMSG_EXT_BASE		KTLS_EXT_BASE
 #define KTLS_INFO_EXT_BASE		KTLS_EXT_BASE
 
+/*
+ * BPF steering. ktls.ko runs the socket's cgroup sock_ops programs (those
+ * `bpftool cgroup attach CG sock_ops ...` installs) with the op values
+ * below, as TCP does with BPF_SOCK_OPS_*. They sit far above the kernel's
+ * (0..~20) and below 256 (the kernel keeps op in a u8).
+ *
+ * The kernel keeps reply in the same memory as args[0], and every program
+ * of the cgroup sees every op: one that ran earlier may have written its
+ * reply over args[0]. So args[0] carries nothing: read the arguments with
+ * the KTLS_ARG_* accessors (they take the program's struct bpf_sock_ops *,
+ * or the kernel's struct bpf_sock_ops_kern *).
+ *
+ *   op                           when                         socket lock
+ *   KTLS_SOCK_OPS_POLICY         TLS_TX/TLS_RX is being set,  held
+ *                                before a device is tried
+ *   KTLS_SOCK_OPS_INSTALLED      TLS_TX/TLS_RX answered       held
+ *   KTLS_SOCK_OPS_FALLBACK       a device direction moved to  deferred
+ *                                software
+ *   KTLS_SOCK_OPS_RESYNC         the device was resynced      deferred
+ *   KTLS_SOCK_OPS_DECRYPT_ERROR  records failed to decrypt    deferred
+ *   KTLS_SOCK_OPS_REKEY          a new key for a direction    held
+ *   KTLS_SOCK_OPS_CLOSE          close(), once per direction  held
+ *                                that was installed
+ * Deferred: these happen where the socket is not locked (softirq, the
+ * device-down notifier), so they are counted on the socket and delivered
+ * at its next locked point (sendmsg, recvmsg, setsockopt, close) with the
+ * number since the last delivery (KTLS_ARG_COUNT): none is lost, and
+ * close delivers what is pending before KTLS_SOCK_OPS_CLOSE.
+ *
+ * Arguments. Every op: KTLS_ARG_DIR, KTLS_DIR_TX or KTLS_DIR_RX.
+ *   POLICY:     KTLS_ARG_VERSION (TLS_1_2_VERSION, TLS_1_3_VERSION),
+ *               KTLS_ARG_CIPHER (TLS_CIPHER_*), KTLS_ARG_IFINDEX (the
+ *               device the route leaves by, 0 if none), KTLS_ARG_DEV_CAPABLE
+ *               (1: it offloads this direction and cipher).
+ *   INSTALLED:  KTLS_ARG_MODE (KTLS_MODE_NONE when the setsockopt fails),
+ *               KTLS_ARG_ERRNO (positive; 0: success), KTLS_ARG_VERDICT
+ *               (the verdict applied, never DEFAULT), KTLS_ARG_IFINDEX.
+ *   FALLBACK:   KTLS_ARG_REASON (KTLS_FALLBACK_*), KTLS_ARG_COUNT.
+ *   RESYNC, DECRYPT_ERROR: KTLS_ARG_COUNT.
+ *   REKEY:      KTLS_ARG_MODE (after the rekey), KTLS_ARG_ERRNO.
+ *   CLOSE:      KTLS_ARG_MODE, KTLS_ARG_RECORDS, KTLS_ARG_BYTES (u64: the
+ *               plaintext of every record of the direction, data and
+ *               control; 48 bits).
+ *
+ * The program answers POLICY with reply = KTLS_VERDICT(v). A reply
+ * without the tag (the kernel's samples write -1 for ops they do not
+ * know) is no answer, and the default applies: module parameter
+ * bpf_default, "device" (as tls.ko: the device when it can) or
+ * "software". With several programs on the cgroup the last one to run
+ * decides. A run that fails (a program returned 0) is no answer too, or
+ * KTLS_VERDICT_DENY when module parameter bpf_fail is "closed". Replies to
+ * the other ops are ignored.
+ */
+#define KTLS_SOCK_OPS_POLICY		0xa0
+#define KTLS_SOCK_OPS_INSTALLED		0xa1
+#define KTLS_SOCK_OPS_FALLBACK		0xa2
+#define KTLS_SOCK_OPS_RESYNC		0xa3
+#define KTLS_SOCK_OPS_DECRYPT_ERROR	0xa4
+#define KTLS_SOCK_OPS_REKEY		0xa5
+#define KTLS_SOCK_OPS_CLOSE		0xa6
+
+#define KTLS_DIR_TX			1
+#define KTLS_DIR_RX			2
+
+#define KTLS_VERDICT_DEFAULT		0	/* the module's default */
+#define KTLS_VERDICT_SW			1	/* software even with a device */
+#define KTLS_VERDICT_DEVICE		2	/* the device, else software */
+#define KTLS_VERDICT_DEVICE_ONLY	3	/* the device, else EOPNOTSUPP */
+#define KTLS_VERDICT_DENY		4	/* EPERM: no kernel TLS */
+#define KTLS_VERDICT_MAX		KTLS_VERDICT_DENY
+
+#define KTLS_VERDICT_TAG		0x4b540000u	/* "KT" */
+#define KTLS_VERDICT_TAG_MASK		0xffff0000u
+#define KTLS_VERDICT(v)			(KTLS_VERDICT_TAG | (__u32)(v))
+
+#define KTLS_MODE_NONE			0
+#define KTLS_MODE_SW			1
+#define KTLS_MODE_DEVICE		2
+
+#define KTLS_FALLBACK_DEV_DOWN		1	/* device down or unregistered */
+#define KTLS_FALLBACK_REKEY		2	/* the device refused a new key */
+
+/*
+ * The layout behind the accessors:
+ *   args[1]  bits 0-7 direction; 8-15 mode, reason or device capable;
+ *            16-23 verdict (INSTALLED) or bytes 32-47 (CLOSE)
+ *   args[2]  version << 16 | cipher (POLICY); errno (INSTALLED, REKEY);
+ *            count; records (CLOSE)
+ *   args[3]  ifindex; bytes 0-31 (CLOSE)
+ */
+#define KTLS_ARG_DIR(s)			((s)->args[1] & 0xff)
+#define KTLS_ARG_MODE(s)		(((s)->args[1] >> 8) & 0xff)
+#define KTLS_ARG_REASON(s)		KTLS_ARG_MODE(s)
+#define KTLS_ARG_DEV_CAPABLE(s)		KTLS_ARG_MODE(s)
+#define KTLS_ARG_VERDICT(s)		(((s)->args[1] >> 16) & 0xff)
+#define KTLS_ARG_VERSION(s)		((s)->args[2] >> 16)
+#define KTLS_ARG_CIPHER(s)		((s)->args[2] & 0xffff)
+#define KTLS_ARG_ERRNO(s)		((s)->args[2])
+#define KTLS_ARG_COUNT(s)		((s)->args[2])
+#define KTLS_ARG_RECORDS(s)		((s)->args[2])
+#define KTLS_ARG_IFINDEX(s)		((s)->args[3])
+#define KTLS_ARG_BYTES(s)		((__u64)((s)->args[1] >> 16) << 32 | \
+					 (s)->args[3])
+
 #endif /* _UAPI_LINUX_KTLS_H */
