@@ -15,13 +15,32 @@ stamp=$dest/.complete
 
 cache=$O/kernel/cache
 mkdir -p "$cache"
-deb=$(ls "$cache"/linux-image-"$KVER"_*.deb 2>/dev/null | head -n 1 || true)
+# The signed image (linux-image-R) can lag a security release by days, while
+# its headers and the unsigned build of the same kernel (linux-image-R-unsigned,
+# the same vmlinuz and modules without the Secure Boot signature) are out:
+# take whichever the archive has, signed first.
+cached() {
+	ls "$cache"/linux-image-"$KVER"_*.deb "$cache"/linux-image-"$KVER"-unsigned_*.deb \
+		2>/dev/null | head -n 1 || true
+}
+download() {
+	local p
+
+	for p in "linux-image-$KVER" "linux-image-$KVER-unsigned"; do
+		[ -n "$(apt-cache policy "$p" 2>/dev/null |
+			sed -n 's/^ *Candidate: //p' | grep -v '(none)')" ] || continue
+		echo "fetch-kernel: downloading $p"
+		(cd "$cache" && apt-get download "$p") && return 0
+	done
+	return 1
+}
+deb=$(cached)
 if [ -z "$deb" ]; then
-	echo "fetch-kernel: downloading linux-image-$KVER"
-	(cd "$cache" && apt-get download "linux-image-$KVER") || {
-		apt-get update -q && (cd "$cache" && apt-get download "linux-image-$KVER")
+	download || { apt-get update -q && download; } || {
+		echo "fetch-kernel: no linux-image-$KVER package" >&2
+		exit 1
 	}
-	deb=$(ls "$cache"/linux-image-"$KVER"_*.deb | head -n 1)
+	deb=$(cached)
 fi
 
 tmp=$dest.tmp.$$
