@@ -46,7 +46,7 @@ int ktls_deny(struct bpf_sockopt *ctx)
 	struct bpf_sock *sk = ctx->sk;
 	struct ktls_deny_stats *st;
 	struct ktls_flow_id id;
-	__u32 dir, key, ip6[4];
+	__u32 dir, key, family, lport, rport, ip4, ip6[4];
 
 	if (ctx->level != SOL_TLS ||
 	    (ctx->optname != TLS_TX && ctx->optname != TLS_RX) || !sk) {
@@ -57,12 +57,23 @@ int ktls_deny(struct bpf_sockopt *ctx)
 	}
 	dir = ctx->optname == TLS_TX ? KTLS_DIR_TX : KTLS_DIR_RX;
 	key = dir == KTLS_DIR_RX;
+	/*
+	 * Each field loaded on its own: clang would otherwise pick between
+	 * dst_ip4 and dst_ip6[3] by pointer, and the verifier refuses
+	 * arithmetic on a socket pointer.
+	 */
+	family = sk->family;
+	lport = sk->src_port;
+	rport = sk->dst_port;
+	ip4 = sk->dst_ip4;
 	ip6[0] = sk->dst_ip6[0];
 	ip6[1] = sk->dst_ip6[1];
 	ip6[2] = sk->dst_ip6[2];
 	ip6[3] = sk->dst_ip6[3];
-	ktls_flow_id_set(&id, sk->family, sk->src_port,
-			 __builtin_bswap16(sk->dst_port), sk->dst_ip4, ip6);
+	ktls_barrier_var(ip4);
+	ktls_barrier_var(ip6[3]);
+	ktls_flow_id_set(&id, family, lport, __builtin_bswap16(rport), ip4,
+			 ip6);
 	st = bpf_map_lookup_elem(&ktls_deny_stats, &key);
 	if (st)
 		st->checked++;

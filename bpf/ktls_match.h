@@ -18,6 +18,9 @@
 
 #include "ktls_policy.h"
 
+/* make @x a value of its own: no later select may turn into pointer math */
+#define ktls_barrier_var(x) asm volatile("" : "+r"(x))
+
 struct ktls_flow_id {
 	__u16 lport;		/* host order */
 	__u16 rport;

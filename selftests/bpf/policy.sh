@@ -1,0 +1,394 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# BPF steering of ktls.ko (kmod/ktls_bpf.c, bpf/ktls_policy.bpf.c,
+# bpf/ktls_deny.bpf.c), in one guest, with bpftool as an operator uses it.
+#
+# Flows come from ktls_flows (N connections in one process, every byte
+# checked) in the cgroup the policy is attached to: over a tlssim pair
+# ($NS1 -> $NS2, both ends can offload) or over $NS1's loopback (no
+# device). For every verdict x {device, no device}: the setsockopt errnos,
+# /proc/net/tls_stat, ss -tie, tlssim's live contexts and the policy's
+# per-direction counters agree exactly (N flows = 2N sockets per
+# direction), and CLOSE's records and bytes equal what was sent. Then:
+# foreign sock_ops programs before and after the policy, no program, a
+# failing program with bpf_fail open/closed, the module default, events
+# (TX resync, device down), two cgroups with two policies, a reload that
+# keeps the pinned counters, and ktls_deny on tls.ko and ktls.ko.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. selftests/lib/tap.sh
+. selftests/tlssim/tls_lib.sh
+
+RUNDIR=${RUNDIR:-$(mktemp -d)}
+OUT=$(cd "${O:-build}" && pwd)
+BPF=$OUT/bpf
+FLOWS=$OUT/selftests/bpf/ktls_flows
+CGA=/sys/fs/cgroup/ktls-a
+CGB=/sys/fs/cgroup/ktls-b
+PROG=/sys/fs/bpf/ktls_policy
+PIN=/sys/fs/bpf/ktls
+N=2			# connections per case: 2N sockets per direction
+B=32768			# bytes each end sends
+W=16384			# per write: one record
+PARAM=/sys/module/ktls/parameters
+TLS_P=ktls
+
+make -s -C selftests O="$OUT" "$FLOWS" || { tap_fail "build ktls_flows"; tap_done; }
+for o in ktls_policy ktls_deny test/sockops_other.mode1 test/sockops_other.mode2; do
+	[ -f "$BPF/$o.o" ] || { tap_fail "BPF object $o.o" "make -C bpf first"; tap_done; }
+done
+
+# --- counters --------------------------------------------------------------
+# snap ARRAY MAP: ARRAY[tx_FIELD] / [rx_FIELD] = the map's sums over CPUs
+declare -A S0 S1 D0 D1
+snap() {
+	local -n arr=$1
+	local k v
+
+	arr=()
+	while read -r k v; do arr[$k]=$v; done < <(bpftool -j map dump pinned "$2" |
+		python3 selftests/bpf/bpfstats.py)
+}
+
+# tls_stat counters summed over both namespaces, as "NAME=V" words
+tstat() {
+	local c
+
+	for c in TlsTxSw TlsRxSw TlsTxDevice TlsRxDevice; do
+		printf '%s=%s ' $c $(($(tls_pstat $NS1 $c) + $(tls_pstat $NS2 $c)))
+	done
+}
+
+# delta NAME FIELD... : "FIELD=after-before" words of S1 - S0
+delta() {
+	local f out=
+
+	for f in "$@"; do out+="$f=$((${S1[$f]:-0} - ${S0[$f]:-0})) "; done
+	echo "${out% }"
+}
+
+config_verdict() {	# V: ktls_config's verdict (no rule matched)
+	bpftool map update pinned "$PIN/ktls_config" key 0 0 0 0 value "$1" 0 0 0
+}
+
+attach() {	# CGROUP PINNED-PROG
+	bpftool cgroup attach "$1" sock_ops pinned "$2" multi
+}
+
+detach() {	# CGROUP PINNED-PROG
+	bpftool cgroup detach "$1" sock_ops pinned "$2"
+}
+
+# flows WHERE [ARGS]: run ktls_flows over the device ("dev") or loopback
+# ("lo"); its two result lines in $FL
+flows() {
+	local where=$1 a
+
+	shift
+	if [ "$where" = dev ]; then
+		a="-a 10.77.0.2 -s /run/netns/$NS2 -c /run/netns/$NS1"
+	else
+		a="-a 127.0.0.1 -s /run/netns/$NS1 -c /run/netns/$NS1"
+	fi
+	# shellcheck disable=SC2086
+	FL=$("$FLOWS" $a -n $N -b $B -w $W "$@" 2>&1)
+}
+
+# --- the verdict matrix ----------------------------------------------------
+# want MODE: the expected result for 2N sockets per direction
+#   dev | sw | eperm | eopnotsupp
+matrix_case() {
+	local v=$1 vname=$2 where=$3 want=$4 s2=$((2 * N)) ok=0 ep=0 eo=0
+	local bytes=0 tsw=0 tdev=0 inst=0 fail=0 closes=0 cbytes=0 crec=0
+	local name="verdict $vname, $where" t0 t1 ss live
+
+	tls_wait_live_ctx 0
+	local mode_f=installed_sw
+
+	case $want in
+	dev) ok=$((4 * N)); tdev=$s2; mode_f=installed_device ;;
+	sw) ok=$((4 * N)); tsw=$s2 ;;
+	eperm) ep=$((4 * N)) ;;
+	eopnotsupp) eo=$((4 * N)) ;;
+	esac
+	if [ $ok -gt 0 ]; then
+		inst=$s2
+		closes=$s2
+		cbytes=$((s2 * B))
+		crec=$((s2 * B / W))
+	else
+		fail=$s2
+	fi
+	bytes=$((2 * N * B))	# both ways, in TLS or after a refusal in plaintext
+
+	config_verdict "$v"
+	snap S0 "$PIN/ktls_stats"
+	t0=$(tstat)
+	rm -f "$RUNDIR/hold" "$RUNDIR/hold.ready"
+	# in the background, to look at the flows while they are held
+	{ flows "$where" -H "$RUNDIR/hold"; echo "$FL" >"$RUNDIR/fl"; } &
+	local fpid=$!
+	for _ in $(seq 1 300); do
+		[ -e "$RUNDIR/hold.ready" ] && break
+		kill -0 $fpid 2>/dev/null || break
+		sleep 0.1
+	done
+	ss=$(tls_ss -tie)
+	live=$(tls_live_ctx)
+	touch "$RUNDIR/hold"
+	wait $fpid
+	FL=$(<"$RUNDIR/fl")
+	t1=$(tstat)
+	snap S1 "$PIN/ktls_stats"
+
+	tls_expect "$name: setsockopt results" \
+		"ok $ok eperm $ep eopnotsupp $eo other 0 bytes $bytes" \
+		"$(echo $FL | sed 's/.*\(ok [0-9]* eperm\)/\1/')"
+	local w_stat="TlsTxSw=$tsw TlsRxSw=$tsw TlsTxDevice=$tdev TlsRxDevice=$tdev"
+	local got_stat=
+	local a b
+	for a in $t0; do
+		for b in $t1; do
+			[ "${a%%=*}" = "${b%%=*}" ] &&
+				got_stat+="${a%%=*}=$((${b#*=} - ${a#*=})) "
+		done
+	done
+	tls_expect "$name: tls_stat" "$w_stat" "${got_stat% }"
+	local hw=0 sw=0
+	[ "$want" = dev ] && hw=$((2 * s2))
+	[ "$want" = sw ] && sw=$((2 * s2))
+	tls_expect "$name: ss -tie conf hw/sw" "hw $hw sw $sw" \
+		"hw $(grep -o 'conf: hw' <<<"$ss" | wc -l) sw $(grep -o 'conf: sw' <<<"$ss" | wc -l)"
+	tls_expect "$name: tlssim contexts" "$hw" "$live"
+	local vf
+	case $vname in
+	DEFAULT) vf=verdict_default ;;
+	SW) vf=verdict_sw ;;
+	DEVICE) vf=verdict_device ;;
+	DEVICE_ONLY) vf=verdict_device_only ;;
+	DENY) vf=verdict_deny ;;
+	esac
+	tls_expect "$name: BPF policy/verdict counts" \
+		"tx_policy=$s2 rx_policy=$s2 tx_$vf=$s2 rx_$vf=$s2" \
+		"$(delta tx_policy rx_policy tx_$vf rx_$vf)"
+	tls_expect "$name: BPF installed counts" \
+		"tx_$mode_f=$inst rx_$mode_f=$inst tx_install_failed=$fail rx_install_failed=$fail" \
+		"$(delta tx_$mode_f rx_$mode_f tx_install_failed rx_install_failed)"
+	tls_expect "$name: BPF CLOSE totals" \
+		"tx_close=$closes rx_close=$closes tx_close_bytes=$cbytes rx_close_bytes=$cbytes tx_close_records=$crec rx_close_records=$crec" \
+		"$(delta tx_close rx_close tx_close_bytes rx_close_bytes tx_close_records rx_close_records)"
+}
+
+# --- setup -----------------------------------------------------------------
+setup() {
+	tls_modules ktls || return 1
+	tls_pair || return 1
+	mkdir -p $CGA $CGB
+	echo $$ >$CGA/cgroup.procs || return 1
+	rm -rf $PIN $PROG
+	bpftool prog load "$BPF/ktls_policy.o" $PROG pinmaps $PIN || return 1
+	attach $CGA $PROG
+}
+
+if ! setup; then
+	tap_fail "setup: ktls.ko, tlssim pair, cgroup, bpftool prog load + attach"
+	tap_done
+fi
+tap_ok "bpftool prog load ktls_policy.o pinmaps, cgroup attach sock_ops multi"
+
+# flows pending on the flow map are none once every socket closed
+flows_left() {
+	bpftool -j map dump pinned $PIN/ktls_flows | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+
+matrix_case 0 DEFAULT dev dev
+matrix_case 0 DEFAULT lo sw
+matrix_case 1 SW dev sw
+matrix_case 1 SW lo sw
+matrix_case 2 DEVICE dev dev
+matrix_case 2 DEVICE lo sw
+matrix_case 3 DEVICE_ONLY dev dev
+matrix_case 3 DEVICE_ONLY lo eopnotsupp
+matrix_case 4 DENY dev eperm
+matrix_case 4 DENY lo eperm
+tls_expect "no flow left in ktls_flows after every close" 0 "$(flows_left)"
+config_verdict 0
+
+# --- rules -----------------------------------------------------------------
+# ports in host order as two bytes (little endian), side, pad
+# remote prefix 10.77.0.0/24 (::ffff:10.77.0.0/120), TX only: software
+rule_net() {	# VERDICT DIRS: the 10.77.0.0/24 rule
+	bpftool map update pinned $PIN/ktls_rules_net key 120 0 0 0 \
+		0 0 0 0 0 0 0 0 0 0 0xff 0xff 10 77 0 0 value "$1" 0 0 0 "$2" 0 0 0
+}
+rule_net_del() {
+	bpftool map delete pinned $PIN/ktls_rules_net key 120 0 0 0 \
+		0 0 0 0 0 0 0 0 0 0 0xff 0xff 10 77 0 0
+}
+
+# count_modes: "tx hw H sw S rx hw H sw S" from tls_stat deltas around flows
+stat_modes() {
+	local t0=$1 t1=$2 a b out=
+	for a in $t0; do
+		for b in $t1; do
+			[ "${a%%=*}" = "${b%%=*}" ] && out+="${a%%=*}=$((${b#*=} - ${a#*=})) "
+		done
+	done
+	echo "${out% }"
+}
+
+s2=$((2 * N))
+rule_net 1 1	# SW, TX only
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "remote prefix rule (SW, TX only): TX software, RX device" \
+	"TlsTxSw=$s2 TlsRxSw=0 TlsTxDevice=0 TlsRxDevice=$s2" "$(stat_modes "$t0" "$t1")"
+# local port 4433 (the server end) denies: the client end keeps the prefix rule
+bpftool map update pinned $PIN/ktls_rules_port key 0x51 0x11 1 0 value 4 0 0 0 0 0 0 0
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "local port rule (DENY) before the prefix rule: only the client installs" \
+	"ok $((2 * N)) eperm $((2 * N)) eopnotsupp 0 other 0" "$(echo $FL | grep -o 'ok [0-9]* eperm [0-9]* eopnotsupp [0-9]* other [0-9]*')"
+bpftool map delete pinned $PIN/ktls_rules_port key 0x51 0x11 1 0
+
+# --- foreign programs, no program, failing programs ------------------------
+bpftool prog load "$BPF/test/sockops_other.mode1.o" /sys/fs/bpf/other1
+bpftool prog load "$BPF/test/sockops_other.mode2.o" /sys/fs/bpf/other2
+detach $CGA $PROG
+attach $CGA /sys/fs/bpf/other1
+attach $CGA $PROG
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "foreign program (reply -1) before the policy: the policy's args and verdict hold" \
+	"TlsTxSw=$s2 TlsRxSw=0 TlsTxDevice=0 TlsRxDevice=$s2" "$(stat_modes "$t0" "$t1")"
+detach $CGA /sys/fs/bpf/other1
+attach $CGA /sys/fs/bpf/other1
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "foreign program after the policy: its untagged reply is ignored, the default applies" \
+	"TlsTxSw=0 TlsRxSw=0 TlsTxDevice=$s2 TlsRxDevice=$s2" "$(stat_modes "$t0" "$t1")"
+detach $CGA /sys/fs/bpf/other1
+detach $CGA $PROG
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "no program: the default (device)" \
+	"TlsTxSw=0 TlsRxSw=0 TlsTxDevice=$s2 TlsRxDevice=$s2" "$(stat_modes "$t0" "$t1")"
+echo software >$PARAM/bpf_default
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "no program, bpf_default=software" \
+	"TlsTxSw=$s2 TlsRxSw=$s2 TlsTxDevice=0 TlsRxDevice=0" "$(stat_modes "$t0" "$t1")"
+tls_expect "bpf_default reads back" software "$(cat $PARAM/bpf_default)"
+echo device >$PARAM/bpf_default
+echo bogus >$PARAM/bpf_default 2>/dev/null && tap_fail "bpf_default=bogus refused" ||
+	tap_ok "bpf_default=bogus refused"
+attach $CGA $PROG
+attach $CGA /sys/fs/bpf/other2
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "failing program, bpf_fail=open: the default applies" \
+	"TlsTxSw=0 TlsRxSw=0 TlsTxDevice=$s2 TlsRxDevice=$s2" "$(stat_modes "$t0" "$t1")"
+echo closed >$PARAM/bpf_fail
+flows dev
+tls_expect "failing program, bpf_fail=closed: EPERM" \
+	"ok 0 eperm $((4 * N))" "$(echo $FL | grep -o 'ok [0-9]* eperm [0-9]*')"
+echo open >$PARAM/bpf_fail
+detach $CGA /sys/fs/bpf/other2
+rule_net_del
+
+# --- events ----------------------------------------------------------------
+config_verdict 2
+dbg=$(tls_dbg $NS1 tsa)
+r0=$(tls_ctr $NS1 tsa tx_tls_resync)
+snap S0 $PIN/ktls_stats
+echo 3 >"$dbg/tx_resync_next" 2>/dev/null
+flows dev -b 262144
+snap S1 $PIN/ktls_stats
+r1=$(tls_ctr $NS1 tsa tx_tls_resync)
+if [ -e "$dbg/tx_resync_next" ]; then
+	tls_expect "RESYNC (TX) counts equal tlssim's tx_tls_resync" \
+		"tx_resync=$((r1 - r0))" "$(delta tx_resync)"
+	tls_expect "tlssim resynced" gt:0 $((r1 - r0))
+else
+	tap_skip "RESYNC counts" "no tx_resync_next knob"
+fi
+
+snap S0 $PIN/ktls_stats
+rm -f "$RUNDIR/hold" "$RUNDIR/hold.ready"
+flows dev -H "$RUNDIR/hold" &
+fpid=$!
+for _ in $(seq 1 300); do
+	[ -e "$RUNDIR/hold.ready" ] && break
+	sleep 0.1
+done
+ip -n $NS1 link set tsa down
+touch "$RUNDIR/hold"
+wait $fpid
+ip -n $NS1 link set tsa up
+snap S1 $PIN/ktls_stats
+tls_expect "FALLBACK on device down: every device direction of $NS1's $N sockets" \
+	"tx_fallback=$N rx_fallback=$N" "$(delta tx_fallback rx_fallback)"
+config_verdict 0
+
+# --- two cgroups, two policies; reload keeps the counters -------------------
+bpftool prog load "$BPF/ktls_policy.o" /sys/fs/bpf/ktls_policy_b pinmaps /sys/fs/bpf/ktls_b
+attach $CGB /sys/fs/bpf/ktls_policy_b
+bpftool map update pinned /sys/fs/bpf/ktls_b/ktls_config key 0 0 0 0 value 1 0 0 0
+config_verdict 2
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "cgroup A (device policy) while B has its own" \
+	"TlsTxSw=0 TlsRxSw=0 TlsTxDevice=$s2 TlsRxDevice=$s2" "$(stat_modes "$t0" "$t1")"
+echo $$ >$CGB/cgroup.procs
+t0=$(tstat); flows dev; t1=$(tstat)
+tls_expect "cgroup B (software policy) while A has its own" \
+	"TlsTxSw=$s2 TlsRxSw=$s2 TlsTxDevice=0 TlsRxDevice=0" "$(stat_modes "$t0" "$t1")"
+echo $$ >$CGA/cgroup.procs
+detach $CGB /sys/fs/bpf/ktls_policy_b
+rm -rf /sys/fs/bpf/ktls_policy_b /sys/fs/bpf/ktls_b
+
+snap S0 $PIN/ktls_stats
+margs=()
+for m in ktls_rules_port ktls_rules_net ktls_config ktls_stats ktls_flows; do
+	margs+=(map name $m pinned $PIN/$m)
+done
+bpftool prog load "$BPF/ktls_policy.o" /sys/fs/bpf/ktls_policy_new "${margs[@]}"
+attach $CGA /sys/fs/bpf/ktls_policy_new
+detach $CGA $PROG
+rm -f $PROG
+snap S1 $PIN/ktls_stats
+tls_expect "reload: the pinned counters are kept" "tx_policy=0 rx_policy=0" \
+	"$(delta tx_policy rx_policy)"
+tls_expect "reload: counters not empty" gt:0 "${S1[tx_policy]}"
+snap S0 $PIN/ktls_stats
+flows lo
+snap S1 $PIN/ktls_stats
+tls_expect "reload: the new program counts on top" "tx_policy=$s2 rx_policy=$s2" \
+	"$(delta tx_policy rx_policy)"
+detach $CGA /sys/fs/bpf/ktls_policy_new
+rm -rf /sys/fs/bpf/ktls_policy_new $PIN /sys/fs/bpf/other1 /sys/fs/bpf/other2
+
+# --- ktls_deny on both providers -------------------------------------------
+deny_case() {	# PROVIDER
+	local p=$1
+
+	bpftool prog load "$BPF/ktls_deny.o" /sys/fs/bpf/ktls_deny pinmaps /sys/fs/bpf/ktls_deny_maps
+	bpftool cgroup attach $CGA setsockopt pinned /sys/fs/bpf/ktls_deny multi
+	bpftool map update pinned /sys/fs/bpf/ktls_deny_maps/ktls_deny_port \
+		key 0x51 0x11 1 0 value 4 0 0 0 0 0 0 0
+	flows lo
+	tls_expect "$p: ktls_deny denies the local port 4433 end, the other installs" \
+		"ok $((2 * N)) eperm $((2 * N))" "$(echo $FL | grep -o 'ok [0-9]* eperm [0-9]*')"
+	snap S1 /sys/fs/bpf/ktls_deny_maps/ktls_deny_stats
+	tls_expect "$p: ktls_deny counters" "tx_checked=$s2 tx_denied=$N rx_checked=$s2 rx_denied=$N" \
+		"tx_checked=${S1[tx_checked]} tx_denied=${S1[tx_denied]} rx_checked=${S1[rx_checked]} rx_denied=${S1[rx_denied]}"
+	bpftool cgroup detach $CGA setsockopt pinned /sys/fs/bpf/ktls_deny
+	flows lo
+	tls_expect "$p: detached: every end installs" "ok $((4 * N)) eperm 0" \
+		"$(echo $FL | grep -o 'ok [0-9]* eperm [0-9]*')"
+	rm -rf /sys/fs/bpf/ktls_deny /sys/fs/bpf/ktls_deny_maps
+}
+deny_case ktls
+tls_unpair
+if tls_modules tls && tls_pair; then
+	TLS_P=tls
+	deny_case tls
+else
+	tap_fail "load tls.ko for ktls_deny"
+fi
+tls_unpair
+echo $$ >/sys/fs/cgroup/cgroup.procs
+rmdir $CGA $CGB
+tap_done
