@@ -63,6 +63,14 @@ else
 		"$(grep '^device ktls' "$log")"
 fi
 
+# BPF steering (userspace/bench/bpf.sh): setup with the policy attached
+if grep -Eq '^bpf policy attached/none setup ratio \(ktls\.ko, median\): [0-9.]+ \(goal >= 0\.95\)$' "$log"; then
+	tap_ok "BPF policy line: setup rate attached/none"
+else
+	tap_fail "BPF policy line: setup rate attached/none" \
+		"$(grep '^bpf policy' "$log")"
+fi
+
 tap_check "README tables from the JSON (userspace/bench/readme_table.py)" \
 	python3 userspace/bench/readme_table.py "$json"
 

@@ -323,6 +323,35 @@ tls_expect "FALLBACK on device down: every device direction of $NS1's $N sockets
 	"tx_fallback=$N rx_fallback=$N" "$(delta tx_fallback rx_fallback)"
 config_verdict 0
 
+# --- OpenSSL: a denied session stays in userspace, an allowed one not ------
+# ktls_interop pair: both ends ask for kTLS (SSL_OP_ENABLE_KTLS), TLS 1.2
+# (OpenSSL 3.0 installs TX and RX), SHA-256 of every byte both ways
+. selftests/interop/lib.sh
+openssl_case() {	# VERDICT WANT-KTLS(0|1) DESC
+	local out=$RUNDIR/interop.out r tx rx
+
+	config_verdict "$1"
+	userspace/ktls_interop pair --cert "$CERTD/rsa.crt" --key "$CERTD/rsa.key" \
+		--tls 1.2 --bytes 256K --kernel-side both --port 4434 >"$out" 2>&1
+	r=$(grep -c '^RESULT .*status=ok' "$out")
+	tx=$(grep -o 'ktls_tx=[01]' "$out" | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+	rx=$(grep -o 'ktls_rx=[01]' "$out" | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+	local s c
+	s=$(grep -o 'sent_sha256=[0-9a-f]*' "$out" | sort | cut -d= -f2)
+	c=$(grep -o 'recv_sha256=[0-9a-f]*' "$out" | sort | cut -d= -f2)
+	tls_expect "OpenSSL, $3: both ends ok, SHA-256 both ways" "2 same" \
+		"$r $([ -n "$s" ] && [ "$s" = "$c" ] && echo same || echo differ)"
+	tls_expect "OpenSSL, $3: kernel TLS TX/RX on both ends" \
+		" 2 ktls_tx=$2 / 2 ktls_rx=$2 " "$tx/$rx"
+}
+if interop_cached_certs; then
+	openssl_case 4 0 "policy denies"
+	openssl_case 0 1 "policy allows"
+else
+	tap_fail "OpenSSL certificates"
+fi
+config_verdict 0
+
 # --- two cgroups, two policies; reload keeps the counters -------------------
 bpftool prog load "$BPF/ktls_policy.o" /sys/fs/bpf/ktls_policy_b pinmaps /sys/fs/bpf/ktls_b
 attach $CGB /sys/fs/bpf/ktls_policy_b

@@ -22,6 +22,7 @@ import statistics
 import sys
 
 from bench_stats import cfg_name, fmt, fstat, gmean, na_reason, stats
+import report_bpf
 import report_device
 
 VERS = (12, 13)
@@ -331,6 +332,12 @@ def report(args):
         dev = report_device.summary(d, dp)
         lines += ["", "device mode: %s" % meta.get("device", "?"),
                   report_device.line(dev, dp)]
+    bpf = None
+    if meta.get("bpf_plan"):
+        bp = json.loads(meta["bpf_plan"])
+        lines += report_bpf.table(d, bp)
+        bpf = report_bpf.summary(d, bp)
+        lines += [report_bpf.line(bpf)]
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "bench-%s.json" % args.stamp)
     summary = {"meta": meta, "crypto": crypto,
@@ -339,7 +346,7 @@ def report(args):
                "ratio_rounds": res,
                "extra": {k: (statistics.median(v) if v else None)
                          for k, v in extra.items()},
-               "plan": plan, "device": dev,
+               "plan": plan, "device": dev, "bpf_setup_ratio": bpf,
                "figures": figures_json(d), "summary": line,
                "raw": os.path.abspath(args.raw)}
     with open(path, "w") as f:
@@ -396,6 +403,8 @@ def check(args):
                 probs += ["%s: %s" % (what, p) for p in sane(label, k, smp)]
     if s["meta"].get("device_plan"):
         probs += report_device.check(fig, json.loads(s["meta"]["device_plan"]))
+    if s["meta"].get("bpf_plan"):
+        probs += report_bpf.check(fig, json.loads(s["meta"]["bpf_plan"]))
     if not s.get("crypto", {}).get("gcm(aes)", "?").strip("?"):
         probs.append("crypto: no implementation of gcm(aes) reported")
     if not SUMMARY_RE.match(s.get("summary", "")):

@@ -77,6 +77,8 @@ fi
 BENCH_EXTRA=()
 # shellcheck source=device.sh
 . userspace/bench/device.sh
+# shellcheck source=bpf.sh
+. userspace/bench/bpf.sh
 
 json_str() {
 	local s=${1//\\/\\\\}
@@ -235,6 +237,7 @@ plan() {
 }
 meta plan "$(plan)"
 meta device_plan "$(dev_plan)"
+meta bpf_plan "$(bpf_plan)"
 meta device "tlssim pair across two namespaces ($TLSSIM_KO), loss figures at $DEV_LOSS_PPM ppm"
 
 drop_provider
@@ -264,6 +267,7 @@ for r in $(seq 1 "$ROUNDS"); do
 		tls_figures ossl "$r" ossl
 	fi
 	device_figures "$r"
+	bpf_figures "$r"
 	done_rounds=$r
 	[ "$r" = 2 ] && el2=$((EPOCHSECONDS - r_start))
 done
