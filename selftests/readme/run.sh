@@ -47,7 +47,16 @@ ethtool -S sim0 | grep tls_|guest|
 ls /sys/kernel/debug/tlssim/$(ethtool -i sim0 | sed -n '"'s/^bus-info: tlssim://p'"')/|guest|
 make check T='"'ktls-hostile,ktls-fuzz,tlssim-soak'"'|cheap|
 make fuzz SECONDS=3600 SEED=7|cheap|
-make soak MINUTES=30|cheap|'
+make soak MINUTES=30|cheap|
+bpftool prog load build/bpf/ktls_policy.o /sys/fs/bpf/ktls_policy pinmaps /sys/fs/bpf/ktls|guest|
+bpftool cgroup attach /sys/fs/cgroup sock_ops pinned /sys/fs/bpf/ktls_policy multi|guest|
+bpftool map update pinned /sys/fs/bpf/ktls/ktls_rules_port key 0xbb 0x01 2 0 value 4 0 0 0 0 0 0 0|guest|
+bpftool map update pinned /sys/fs/bpf/ktls/ktls_config key 0 0 0 0 value 1 0 0 0|guest|
+bpftool map dump pinned /sys/fs/bpf/ktls/ktls_stats|guest|
+bpftool cgroup detach /sys/fs/cgroup sock_ops pinned /sys/fs/bpf/ktls_policy|guest|
+bpftool prog load build/bpf/ktls_deny.o /sys/fs/bpf/ktls_deny pinmaps /sys/fs/bpf/ktls_deny_maps|guest|
+bpftool cgroup attach /sys/fs/cgroup setsockopt pinned /sys/fs/bpf/ktls_deny multi|guest|
+bpftool cgroup detach /sys/fs/cgroup setsockopt pinned /sys/fs/bpf/ktls_deny|guest|'
 
 declare -A HOW WHY
 while IFS= read -r row; do
