@@ -38,16 +38,48 @@ for o in ktls_policy ktls_deny test/sockops_other.mode1 test/sockops_other.mode2
 	[ -f "$BPF/$o.o" ] || { tap_fail "BPF object $o.o" "make -C bpf first"; tap_done; }
 done
 
+# phase NAME: how long the part before took (a TAP comment)
+PH_T=$EPOCHREALTIME PH_N=start
+phase() {
+	local now=$EPOCHREALTIME
+
+	local us=$((${now/./} - ${PH_T/./}))
+
+	printf '# %s: %d.%d s\n' "$PH_N" $((us / 1000000)) $((us / 100000 % 10))
+	PH_T=$now PH_N=$1
+}
+
 # --- counters --------------------------------------------------------------
-# snap ARRAY MAP: ARRAY[tx_FIELD] / [rx_FIELD] = the map's sums over CPUs
-declare -A S0 S1 D0 D1
+# snap ARRAY MAP: ARRAY[tx_FIELD] / [rx_FIELD] = the per-CPU map's sums
+# over CPUs, from bpftool's BTF dump ("key": K, then "FIELD": V lines),
+# parsed by bash itself: a python per snapshot cost a second of the
+# emulated guest
+declare -A S0 S1
 snap() {
 	local -n arr=$1
-	local k v
+	local l pfx=tx lines
 
 	arr=()
-	while read -r k v; do arr[$k]=$v; done < <(bpftool -j map dump pinned "$2" |
-		python3 selftests/bpf/bpfstats.py)
+	mapfile -t lines < <(bpftool map dump pinned "$2")
+	for l in "${lines[@]}"; do
+		if [[ $l =~ \"key\":\ ([0-9]+) ]]; then
+			pfx=tx
+			[ "${BASH_REMATCH[1]}" = 1 ] && pfx=rx
+		elif [[ $l =~ \"([a-z_]+)\":\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" != cpu ]; then
+			arr[${pfx}_${BASH_REMATCH[1]}]=$((${arr[${pfx}_${BASH_REMATCH[1]}]:-0} + BASH_REMATCH[2]))
+		fi
+	done
+}
+
+# count WORD TEXT: how often WORD occurs in TEXT
+count() {
+	local t=$2 n=0
+
+	while [[ $t == *"$1"* ]]; do
+		t=${t#*"$1"}
+		n=$((n + 1))
+	done
+	echo $n
 }
 
 # tls_stat counters summed over both namespaces, as "NAME=V" words
@@ -102,7 +134,10 @@ matrix_case() {
 	local bytes=0 tsw=0 tdev=0 inst=0 fail=0 closes=0 cbytes=0 crec=0
 	local name="verdict $vname, $where" t0 t1 ss live
 
+	local tw=$EPOCHREALTIME
 	tls_wait_live_ctx 0
+	tw=$((${EPOCHREALTIME/./} - ${tw/./}))
+	echo "# $vname $where: waited $((tw / 1000)) ms for tlssim contexts to go"
 	local mode_f=installed_sw
 
 	case $want in
@@ -158,7 +193,7 @@ matrix_case() {
 	[ "$want" = dev ] && hw=$((2 * s2))
 	[ "$want" = sw ] && sw=$((2 * s2))
 	tls_expect "$name: ss -tie conf hw/sw" "hw $hw sw $sw" \
-		"hw $(grep -o 'conf: hw' <<<"$ss" | wc -l) sw $(grep -o 'conf: sw' <<<"$ss" | wc -l)"
+		"hw $(count 'conf: hw' "$ss") sw $(count 'conf: sw' "$ss")"
 	tls_expect "$name: tlssim contexts" "$hw" "$live"
 	local vf
 	case $vname in
@@ -198,9 +233,13 @@ tap_ok "bpftool prog load ktls_policy.o pinmaps, cgroup attach sock_ops multi"
 
 # flows pending on the flow map are none once every socket closed
 flows_left() {
-	bpftool -j map dump pinned $PIN/ktls_flows | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+	local d
+
+	d=$(bpftool map dump pinned $PIN/ktls_flows)
+	count '"key"' "$d"
 }
 
+phase matrix
 matrix_case 0 DEFAULT dev dev
 matrix_case 0 DEFAULT lo sw
 matrix_case 1 SW dev sw
@@ -214,6 +253,7 @@ matrix_case 4 DENY lo eperm
 tls_expect "no flow left in ktls_flows after every close" 0 "$(flows_left)"
 config_verdict 0
 
+phase rules
 # --- rules -----------------------------------------------------------------
 # ports in host order as two bytes (little endian), side, pad
 # remote prefix 10.77.0.0/24 (::ffff:10.77.0.0/120), TX only: software
@@ -249,6 +289,7 @@ tls_expect "local port rule (DENY) before the prefix rule: only the client insta
 	"ok $((2 * N)) eperm $((2 * N)) eopnotsupp 0 other 0" "$(echo $FL | grep -o 'ok [0-9]* eperm [0-9]* eopnotsupp [0-9]* other [0-9]*')"
 bpftool map delete pinned $PIN/ktls_rules_port key 0x51 0x11 1 0
 
+phase foreign
 # --- foreign programs, no program, failing programs ------------------------
 bpftool prog load "$BPF/test/sockops_other.mode1.o" /sys/fs/bpf/other1
 bpftool prog load "$BPF/test/sockops_other.mode2.o" /sys/fs/bpf/other2
@@ -289,6 +330,7 @@ echo open >$PARAM/bpf_fail
 detach $CGA /sys/fs/bpf/other2
 rule_net_del
 
+phase events
 # --- events ----------------------------------------------------------------
 config_verdict 2
 dbg=$(tls_dbg $NS1 tsa)
@@ -306,6 +348,31 @@ else
 	tap_skip "RESYNC counts" "no tx_resync_next knob"
 fi
 
+phase rx-resync
+# RX resync: 1 % of the frames lost on both wires under tls_tool's bulk
+# transfer both ways (streams keep TCP's fast retransmit busy, where a
+# lock-step exchange would wait out a timeout per loss); each device that
+# lost its place asks, the kernel answers (TlsRxDeviceResync), and the
+# policy gets each answer as RESYNC (RX), delivered at a later locked point
+dbg2=$(tls_dbg $NS2 tsb)
+rs() { echo $(($(tls_pstat $NS1 TlsRxDeviceResync) + $(tls_pstat $NS2 TlsRxDeviceResync))); }
+r0=$(rs)
+snap S0 $PIN/ktls_stats
+echo 10000 >"$dbg/loss"
+echo 10000 >"$dbg2/loss"
+if tls_tool_path && tls_xfer 5001 1048576 "" ""; then
+	tap_ok "RX resync under loss: 1 MiB each way byte-exact"
+else
+	tap_fail "RX resync under loss: 1 MiB each way byte-exact"
+fi
+echo 0 >"$dbg/loss"
+echo 0 >"$dbg2/loss"
+snap S1 $PIN/ktls_stats
+r1=$(rs)
+tls_expect "RESYNC (RX) counts equal TlsRxDeviceResync" "rx_resync=$((r1 - r0))" "$(delta rx_resync)"
+tls_expect "the devices resynced RX" gt:0 $((r1 - r0))
+
+phase device-down
 snap S0 $PIN/ktls_stats
 rm -f "$RUNDIR/hold" "$RUNDIR/hold.ready"
 flows dev -H "$RUNDIR/hold" &
@@ -323,6 +390,7 @@ tls_expect "FALLBACK on device down: every device direction of $NS1's $N sockets
 	"tx_fallback=$N rx_fallback=$N" "$(delta tx_fallback rx_fallback)"
 config_verdict 0
 
+phase openssl
 # --- OpenSSL: a denied session stays in userspace, an allowed one not ------
 # ktls_interop pair: both ends ask for kTLS (SSL_OP_ENABLE_KTLS), TLS 1.2
 # (OpenSSL 3.0 installs TX and RX), SHA-256 of every byte both ways
@@ -352,6 +420,7 @@ else
 fi
 config_verdict 0
 
+phase cgroups
 # --- two cgroups, two policies; reload keeps the counters -------------------
 bpftool prog load "$BPF/ktls_policy.o" /sys/fs/bpf/ktls_policy_b pinmaps /sys/fs/bpf/ktls_b
 attach $CGB /sys/fs/bpf/ktls_policy_b
@@ -389,6 +458,7 @@ tls_expect "reload: the new program counts on top" "tx_policy=$s2 rx_policy=$s2"
 detach $CGA /sys/fs/bpf/ktls_policy_new
 rm -rf /sys/fs/bpf/ktls_policy_new $PIN /sys/fs/bpf/other1 /sys/fs/bpf/other2
 
+phase deny
 # --- ktls_deny on both providers -------------------------------------------
 deny_case() {	# PROVIDER
 	local p=$1
@@ -420,4 +490,5 @@ fi
 tls_unpair
 echo $$ >/sys/fs/cgroup/cgroup.procs
 rmdir $CGA $CGB
+phase end
 tap_done
