@@ -18,6 +18,25 @@
 
 #include "ktls_policy.h"
 
+/*
+ * A program's two rule maps, named @ports (by port, HASH) and @nets (by
+ * remote prefix, LPM trie): the names are what `pinmaps` pins them as.
+ */
+#define KTLS_RULE_MAPS(ports, nets)					\
+struct {								\
+	__uint(type, BPF_MAP_TYPE_HASH);				\
+	__uint(max_entries, KTLS_RULES_MAX);				\
+	__type(key, struct ktls_port_key);				\
+	__type(value, struct ktls_rule);				\
+} ports SEC(".maps");							\
+struct {								\
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);				\
+	__uint(max_entries, KTLS_RULES_MAX);				\
+	__uint(map_flags, BPF_F_NO_PREALLOC);				\
+	__type(key, struct ktls_net_key);				\
+	__type(value, struct ktls_rule);				\
+} nets SEC(".maps")
+
 /* make @x a value of its own: no later select may turn into pointer math */
 #define ktls_barrier_var(x) asm volatile("" : "+r"(x))
 

@@ -14,20 +14,7 @@
  */
 #include "ktls_match.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, KTLS_RULES_MAX);
-	__type(key, struct ktls_port_key);
-	__type(value, struct ktls_rule);
-} ktls_rules_port SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, KTLS_RULES_MAX);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct ktls_net_key);
-	__type(value, struct ktls_rule);
-} ktls_rules_net SEC(".maps");
+KTLS_RULE_MAPS(ktls_rules_port, ktls_rules_net);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -13,7 +13,9 @@
  * the same bytes in plaintext (what OpenSSL does after a refusal).
  *
  * usage: ktls_flows -a ADDR [-s SRV_NETNS] [-c CLI_NETNS] [-n FLOWS]
- *                   [-b BYTES] [-w WRITE] [-V 12|13] [-H FILE]
+ *                   [-b BYTES] [-w WRITE] [-V 12|13] [-r] [-H FILE]
+ * -r: a direction that fails is set once more (the retry must succeed:
+ * the failed attempt left the socket as it was).
  * -H: once every connection carried its bytes, create FILE.ready and wait
  * (up to 60 s) until FILE exists before closing (ss -tie looks meanwhile).
  * Prints "ok N eperm N eopnotsupp N other N" (setsockopt calls) and
@@ -39,7 +41,7 @@
 
 #define MAX_FLOWS	64
 
-static int nflows = 4, tls13;
+static int nflows = 4, tls13, retry;
 static long long nbytes = 65536;
 static int wsize = 16384;
 static unsigned long long verified;
@@ -63,7 +65,7 @@ static unsigned char pattern(long long off, int who)
 }
 
 /* 0 when set, else errno; counted */
-static int set_dir(int fd, int opt, int c2s)
+static int try_dir(int fd, int opt, int c2s)
 {
 	unsigned char key[16], iv[8], salt[4];
 	int i, rc;
@@ -84,6 +86,13 @@ static int set_dir(int fd, int opt, int c2s)
 	else
 		count_other++;
 	return rc;
+}
+
+static int set_dir(int fd, int opt, int c2s)
+{
+	int rc = try_dir(fd, opt, c2s);
+
+	return rc && retry ? try_dir(fd, opt, c2s) : rc;
 }
 
 static void send_all(int fd, long long off, int len, int who)
@@ -151,7 +160,7 @@ int main(int argc, char **argv)
 	struct sockaddr_storage ss = {};
 	socklen_t sl;
 
-	while ((o = getopt(argc, argv, "a:s:c:n:b:w:V:H:")) != -1) {
+	while ((o = getopt(argc, argv, "a:s:c:n:b:w:V:rH:")) != -1) {
 		switch (o) {
 		case 'a': addr = optarg; break;
 		case 's': srv_ns = optarg; break;
@@ -160,6 +169,7 @@ int main(int argc, char **argv)
 		case 'b': nbytes = atoll(optarg); break;
 		case 'w': wsize = atoi(optarg); break;
 		case 'V': tls13 = atoi(optarg) == 13; break;
+		case 'r': retry = 1; break;
 		case 'H': hold_file = optarg; break;
 		default: die("usage: see the header of ktls_flows.c");
 		}

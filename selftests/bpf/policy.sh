@@ -250,6 +250,26 @@ matrix_case 3 DEVICE_ONLY dev dev
 matrix_case 3 DEVICE_ONLY lo eopnotsupp
 matrix_case 4 DENY dev eperm
 matrix_case 4 DENY lo eperm
+# DEVICE_ONLY with a capable device that refuses (tls_dev_add fails once
+# on tsa: the client's first device direction): EOPNOTSUPP, and the
+# refused direction, for RX the software half too, is undone so that a
+# retry installs it. TX: DEVICE_ONLY for both; RX: DEVICE_ONLY only for RX
+# (the prefix rule), TX in software (the config).
+devonly_refused() {	# DIR
+	echo 1 >"$(tls_dbg $NS1 tsa)/fail_next_add"
+	flows dev -r
+	tls_expect "DEVICE_ONLY $1, the device refuses once: EOPNOTSUPP, a retry installs" \
+		"ok $((4 * N)) eperm 0 eopnotsupp 1 other 0 bytes $((2 * N * B))" \
+		"$(echo $FL | sed 's/.*\(ok [0-9]* eperm\)/\1/')"
+}
+config_verdict 3
+devonly_refused TX
+config_verdict 1
+bpftool map update pinned $PIN/ktls_rules_net key 120 0 0 0 \
+	0 0 0 0 0 0 0 0 0 0 0xff 0xff 10 77 0 0 value 3 0 0 0 2 0 0 0
+devonly_refused RX
+bpftool map delete pinned $PIN/ktls_rules_net key 120 0 0 0 \
+	0 0 0 0 0 0 0 0 0 0 0xff 0xff 10 77 0 0
 tls_expect "no flow left in ktls_flows after every close" 0 "$(flows_left)"
 config_verdict 0
 
