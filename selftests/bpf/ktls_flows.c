@@ -13,7 +13,10 @@
  * the same bytes in plaintext (what OpenSSL does after a refusal).
  *
  * usage: ktls_flows -a ADDR [-s SRV_NETNS] [-c CLI_NETNS] [-n FLOWS]
- *                   [-b BYTES] [-w WRITE] [-V 12|13] [-r] [-H FILE]
+ *                   [-b BYTES] [-w WRITE] [-V 12|13] [-K] [-r] [-H FILE]
+ * -K: TLS 1.3 only: after the bytes, every end installs a new key in
+ * both directions (TLS 1.3 rekey; in lock-step no record is in flight)
+ * and the bytes go once more under the new keys.
  * -r: a direction that fails is set once more (the retry must succeed:
  * the failed attempt left the socket as it was).
  * -H: once every connection carried its bytes, create FILE.ready and wait
@@ -41,7 +44,9 @@
 
 #define MAX_FLOWS	64
 
-static int nflows = 4, tls13, retry;
+static int nflows = 4, tls13, retry, rekey;
+/* added to every key byte: the generation of the keys (-K) */
+static int keygen;
 static long long nbytes = 65536;
 static int wsize = 16384;
 static unsigned long long verified;
@@ -71,7 +76,7 @@ static int try_dir(int fd, int opt, int c2s)
 	int i, rc;
 
 	for (i = 0; i < 16; i++)
-		key[i] = 0x40 + i + c2s;
+		key[i] = 0x40 + i + c2s + keygen;
 	for (i = 0; i < 8; i++)
 		iv[i] = 0x10 + i * c2s;
 	memcpy(salt, c2s ? "c2s!" : "s2c!", 4);
@@ -160,7 +165,7 @@ int main(int argc, char **argv)
 	struct sockaddr_storage ss = {};
 	socklen_t sl;
 
-	while ((o = getopt(argc, argv, "a:s:c:n:b:w:V:rH:")) != -1) {
+	while ((o = getopt(argc, argv, "a:s:c:n:b:w:V:KrH:")) != -1) {
 		switch (o) {
 		case 'a': addr = optarg; break;
 		case 's': srv_ns = optarg; break;
@@ -169,6 +174,7 @@ int main(int argc, char **argv)
 		case 'b': nbytes = atoll(optarg); break;
 		case 'w': wsize = atoi(optarg); break;
 		case 'V': tls13 = atoi(optarg) == 13; break;
+		case 'K': rekey = 1; break;
 		case 'r': retry = 1; break;
 		case 'H': hold_file = optarg; break;
 		default: die("usage: see the header of ktls_flows.c");
@@ -212,9 +218,19 @@ int main(int argc, char **argv)
 		rc[1] = set_dir(cfd[i], TLS_RX, 0);
 		rc[2] = set_dir(sfd[i], TLS_TX, 0);
 		rc[3] = set_dir(sfd[i], TLS_RX, 1);
-		if (rc[0] == rc[1] && rc[1] == rc[2] && rc[2] == rc[3])
+		if (rc[0] == rc[1] && rc[1] == rc[2] && rc[2] == rc[3]) {
 			carry(cfd[i], sfd[i]);
-		else
+			if (rekey && !rc[0]) {
+				keygen = 0x20;
+				if (set_dir(cfd[i], TLS_TX, 1) ||
+				    set_dir(sfd[i], TLS_RX, 1) ||
+				    set_dir(sfd[i], TLS_TX, 0) ||
+				    set_dir(cfd[i], TLS_RX, 0))
+					die_errno("rekey");
+				keygen = 0;
+				carry(cfd[i], sfd[i]);
+			}
+		} else
 			printf("flow %d: mixed errnos %d %d %d %d: no data\n",
 			       i, rc[0], rc[1], rc[2], rc[3]);
 	}

@@ -368,6 +368,22 @@ else
 	tap_skip "RESYNC counts" "no tx_resync_next knob"
 fi
 
+# TLS 1.3 rekey of every direction on device flows (-K): REKEY per
+# direction; ktls.ko keeps a rekeyed TX in software (FALLBACK, reason
+# rekey), RX stays on the device
+snap S0 $PIN/ktls_stats
+flows dev -V 13 -K
+snap S1 $PIN/ktls_stats
+tls_expect "TLS 1.3 rekey on device flows: byte-exact before and after" \
+	"ok $((8 * N)) eperm 0 eopnotsupp 0 other 0 bytes $((4 * N * B))" \
+	"$(echo $FL | sed 's/.*\(ok [0-9]* eperm\)/\1/')"
+tls_expect "REKEY per direction, TX FALLBACK (rekey) per device TX" \
+	"tx_rekey=$s2 rx_rekey=$s2 tx_rekey_failed=0 rx_rekey_failed=0 tx_fallback=$s2 rx_fallback=0" \
+	"$(delta tx_rekey rx_rekey tx_rekey_failed rx_rekey_failed tx_fallback rx_fallback)"
+tls_expect "CLOSE counts both key generations' bytes" \
+	"tx_close_bytes=$((2 * s2 * B)) rx_close_bytes=$((2 * s2 * B))" \
+	"$(delta tx_close_bytes rx_close_bytes)"
+
 phase rx-resync
 # RX resync: 1 % of the frames lost on both wires under tls_tool's bulk
 # transfer both ways (streams keep TCP's fast retransmit busy, where a
