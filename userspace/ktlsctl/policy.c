@@ -67,7 +67,8 @@ static int replace_one(const char *path, int cg_fd, void *data)
 	return 0;
 }
 
-static int attach(int new_fd, int old_fd)
+/* *@live: the new program is attached somewhere, even if this fails */
+static int attach(int new_fd, int old_fd, bool *live)
 {
 	LIBBPF_OPTS(bpf_prog_attach_opts, aopts, .flags = BPF_F_ALLOW_MULTI);
 	struct replace r = { .old_fd = old_fd, .new_fd = new_fd };
@@ -78,6 +79,7 @@ static int attach(int new_fd, int old_fd)
 		rc = prog_id(old_fd, &old_id, NULL, 0);
 		if (!rc)
 			rc = cgroup_each_attached(old_id, replace_one, &r);
+		*live = r.replaced;
 		if (rc)
 			return rc;
 		/* a reload stays where the policy was, unless told */
@@ -91,6 +93,8 @@ static int attach(int new_fd, int old_fd)
 	/* EPERM: a program attached there without BPF_F_ALLOW_MULTI */
 	if (rc)
 		rc = err("attaching to %s: %s", opt.cgroup, strerror(errno));
+	else
+		*live = true;
 	close(cg_fd);
 	return rc;
 }
@@ -98,8 +102,8 @@ static int attach(int new_fd, int old_fd)
 /*
  * The new program is pinned under a temporary name before it is attached
  * (a pin that fails leaves nothing attached), then renamed over the old
- * pin (atomic: the path always names a loaded policy). bpffs refuses
- * names with a dot.
+ * pin once it is attached anywhere (atomic: the path always names the
+ * policy in use). bpffs refuses names with a dot.
  */
 static void tmp_path(char *buf, size_t len)
 {
@@ -139,6 +143,7 @@ static int policy_load(void)
 	char path[PATH_MAX];
 	struct bpf_map *map;
 	int old_fd, fd, rc;
+	bool live = false;
 
 	old_fd = prog_open();
 	if (old_fd < 0 && old_fd != -ENOENT)
@@ -165,8 +170,10 @@ static int policy_load(void)
 	}
 	fd = bpf_program__fd(skel->progs.ktls_policy);
 	rc = pin_tmp(fd);
-	if (!rc)
-		rc = pin_commit(!attach(fd, old_fd));
+	if (!rc) {
+		rc = attach(fd, old_fd, &live);
+		rc |= pin_commit(live);
+	}
 out:
 	ktls_policy_bpf__destroy(skel);
 	if (old_fd >= 0)
