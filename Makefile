@@ -54,6 +54,9 @@ $(MODDIRS): deps-check
 $(SUBDIRS): deps-check
 	$(MAKE) -C $@
 
+# ktlsctl embeds the skeleton of $(O)/bpf/ktls_policy.o
+userspace: bpf
+
 deps:
 	selftests/vm/deps.sh
 

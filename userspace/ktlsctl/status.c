@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktlsctl status: which module provides the ULP "tls", ktls.ko's BPF
+ * settings, every counter of /proc/net/tls_stat (this network namespace;
+ * absent while no TLS module is loaded), and the policy's counters when
+ * its maps are pinned.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compiler.h"
+#include "ktlsctl.h"
+#include "out.h"
+
+#define PARAMS		"/sys/module/ktls/parameters/"
+#define TLS_STAT	"/proc/net/tls_stat"
+#define STAT_MAX	64
+
+struct tls_stat {
+	char name[STAT_MAX][48];
+	unsigned long long val[STAT_MAX];
+	int n;
+};
+
+static const char *provider(void)
+{
+	if (!access("/sys/module/ktls", F_OK))
+		return "ktls.ko";
+	if (!access("/sys/module/tls", F_OK))
+		return "tls.ko";
+	return NULL;
+}
+
+/* a one-line sysfs file without its newline; false if absent */
+static bool read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, len, f);
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = 0;
+	return ok;
+}
+
+/* 1: read, 0: absent, < 0: error (reported) */
+static int read_tls_stat(struct tls_stat *ts)
+{
+	FILE *f = fopen(TLS_STAT, "re");
+
+	ts->n = 0;
+	if (!f)
+		return errno == ENOENT ? 0 : -err("%s: %s", TLS_STAT,
+						  strerror(errno));
+	while (ts->n < STAT_MAX &&
+	       fscanf(f, "%47s %llu", ts->name[ts->n], &ts->val[ts->n]) == 2)
+		ts->n++;
+	fclose(f);
+	return 1;
+}
+
+/* "key:" and the value in a column */
+static void kv(const char *key, const char *val)
+{
+	printf("%s:%*s%s\n", key, (int)(12 - strlen(key)), "", val);
+}
+
+static const char *const params[] = { "bpf_default", "bpf_fail" };
+
+static void print_params(bool ktls)
+{
+	char val[64];
+	size_t i;
+
+	if (opt.json && !ktls) {
+		j_null("ktls");
+		return;
+	}
+	if (opt.json)
+		j_obj("ktls");
+	for (i = 0; ktls && i < ARRAY_SIZE(params); i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), PARAMS "%s", params[i]);
+		if (!read_line(path, val, sizeof(val)))
+			continue;	/* an older ktls.ko */
+		if (opt.json)
+			j_str(params[i], val);
+		else
+			kv(params[i], val);
+	}
+	if (opt.json)
+		j_end_obj();
+}
+
+static void print_tls_stat(const struct tls_stat *ts, bool present)
+{
+	int i;
+
+	if (opt.json) {
+		if (!present) {
+			j_null("tls_stat");
+			return;
+		}
+		j_obj("tls_stat");
+		for (i = 0; i < ts->n; i++)
+			j_u64(ts->name[i], ts->val[i]);
+		j_end_obj();
+		return;
+	}
+	if (!present) {
+		kv("tls_stat", "none");
+		return;
+	}
+	printf("tls_stat:\n");
+	for (i = 0; i < ts->n; i++)
+		printf("    %-24s %12llu\n", ts->name[i], ts->val[i]);
+}
+
+static int print_policy(void)
+{
+	struct ktls_dir_stats st[2];
+	bool loaded = !access(opt.prog_path, F_OK);
+	int fd;
+
+	fd = map_open(MAP_STATS, MAP_OPTIONAL);
+	if (fd < 0 && fd != -ENOENT)
+		return 1;
+	if (fd >= 0 && stats_read(fd, st)) {
+		close(fd);
+		return 1;
+	}
+	if (opt.json) {
+		if (fd < 0 && !loaded) {
+			j_null("policy");
+			return 0;
+		}
+		j_obj("policy");
+		j_bool("loaded", loaded);
+		if (fd >= 0) {
+			j_obj("counters");
+			stats_print(st, 0);
+			j_end_obj();
+		} else {
+			j_null("counters");
+		}
+		j_end_obj();
+	} else {
+		kv("policy", loaded ? "loaded" : fd >= 0 ?
+		   "not loaded (maps kept)" : "not loaded");
+		if (fd >= 0)
+			stats_print(st, 4);
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	const char *prov = provider();
+	struct tls_stat ts;
+	int present;
+
+	if (argc)
+		return usage_err("status: unexpected '%s'", argv[0]);
+	present = read_tls_stat(&ts);
+	if (present < 0)
+		return 1;
+	if (opt.json) {
+		j_obj(NULL);
+		j_str("provider", prov);
+	} else {
+		kv("provider", prov ? prov : "none");
+	}
+	print_params(prov && !strcmp(prov, "ktls.ko"));
+	print_tls_stat(&ts, present);
+	if (print_policy())
+		return 1;
+	if (opt.json)
+		j_end_obj();
+	return 0;
+}
