@@ -106,7 +106,9 @@ static __always_inline void flow_installed(struct bpf_sock_ops *skops,
 			return;
 	}
 	set_mode(f, dir, mode);
-	f->ifindex = KTLS_ARG_IFINDEX(skops);
+	/* the offload device; a software flow's route device is not one */
+	if (mode == KTLS_MODE_DEVICE)
+		f->ifindex = KTLS_ARG_IFINDEX(skops);
 }
 
 SEC("sockops")
@@ -124,15 +126,17 @@ int ktls_policy(struct bpf_sock_ops *skops)
 	st = bpf_map_lookup_elem(&ktls_stats, &key);
 	if (!st)
 		return 1;
+	if (op == KTLS_SOCK_OPS_POLICY) {
+		v = policy_verdict(skops, dir);
+		count_verdict(st, v);
+		skops->reply = KTLS_VERDICT(v);
+		return 1;
+	}
+	/* the events: the flow's entry is found by the socket's cookie */
 	cookie = bpf_get_socket_cookie(skops);
 	n = KTLS_ARG_COUNT(skops);
 
 	switch (op) {
-	case KTLS_SOCK_OPS_POLICY:
-		v = policy_verdict(skops, dir);
-		count_verdict(st, v);
-		skops->reply = KTLS_VERDICT(v);
-		break;
 	case KTLS_SOCK_OPS_INSTALLED:
 		if (KTLS_ARG_MODE(skops) == KTLS_MODE_DEVICE)
 			st->installed_device++;

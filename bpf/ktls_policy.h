@@ -75,7 +75,7 @@ struct ktls_flow {
 	__u8 tx_mode;		/* KTLS_MODE_* now */
 	__u8 rx_mode;
 	__u16 pad;
-	__u32 ifindex;		/* the device of the last install */
+	__u32 ifindex;		/* the device of the last device install */
 	__u32 resyncs;
 	__u32 fallbacks;
 	__u32 decrypt_errors;
