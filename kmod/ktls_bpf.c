@@ -13,8 +13,8 @@
  * notifier, decryption) are only counted on the context (ktls_event_note()
  * in ktls.h) and delivered here, at the socket's next locked point.
  *
- * With no sock_ops program anywhere the static key keeps all of this to
- * one patched-out branch per call.
+ * With no sock_ops program anywhere, cgroup_bpf_enabled()'s static key
+ * makes each call here return at once, before any work.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

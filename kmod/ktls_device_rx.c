@@ -422,6 +422,17 @@ static void ktls_dev_rx_readd(struct sock *sk, struct tls_context *ctx)
 		dev_put(netdev);
 }
 
+/*
+ * @netdev offloads TLS RX: what RX init and the BPF policy both ask.
+ * tls.ko refuses a device without tls_dev_resync at registration; we
+ * cannot, so we refuse its flows.
+ */
+static bool ktls_dev_rx_netdev_ok(const struct net_device *netdev)
+{
+	return (netdev->features & NETIF_F_HW_TLS_RX) && netdev->tlsdev_ops &&
+	       netdev->tlsdev_ops->tls_dev_resync;
+}
+
 bool ktls_device_rx_capable(struct sock *sk, struct tls_context *ctx,
 			    int *ifindex)
 {
@@ -430,8 +441,7 @@ bool ktls_device_rx_capable(struct sock *sk, struct tls_context *ctx,
 
 	*ifindex = netdev ? netdev->ifindex : 0;
 	ok = netdev && ktls_dev_rx_cipher_ok(ctx) &&
-	     (netdev->features & NETIF_F_HW_TLS_RX) && netdev->tlsdev_ops &&
-	     netdev->tlsdev_ops->tls_dev_resync;
+	     ktls_dev_rx_netdev_ok(netdev);
 	dev_put(netdev);
 	return ok;
 }
@@ -448,9 +458,7 @@ int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx)
 	netdev = ktls_device_lookup(sk);
 	if (!netdev)
 		return -EINVAL;
-	/* tls.ko refuses such devices at registration; we cannot */
-	if (!(netdev->features & NETIF_F_HW_TLS_RX) || !netdev->tlsdev_ops ||
-	    !netdev->tlsdev_ops->tls_dev_resync) {
+	if (!ktls_dev_rx_netdev_ok(netdev)) {
 		err = -EOPNOTSUPP;
 		goto put;
 	}

@@ -145,6 +145,12 @@ static void dtx_free(struct tls_context *ctx)
 	ktls_ctx(ctx)->dtx = NULL;
 }
 
+/* @netdev offloads TLS TX: what TX init and the BPF policy both ask */
+static bool dtx_netdev_ok(const struct net_device *netdev)
+{
+	return (netdev->features & NETIF_F_HW_TLS_TX) && netdev->tlsdev_ops;
+}
+
 bool ktls_device_tx_capable(struct sock *sk, struct tls_context *ctx,
 			    int *ifindex)
 {
@@ -153,7 +159,7 @@ bool ktls_device_tx_capable(struct sock *sk, struct tls_context *ctx,
 
 	*ifindex = netdev ? netdev->ifindex : 0;
 	ok = netdev && dtx_cipher_ok(&ctx->crypto_send.info) &&
-	     (netdev->features & NETIF_F_HW_TLS_TX) && netdev->tlsdev_ops;
+	     dtx_netdev_ok(netdev);
 	dev_put(netdev);
 	return ok;
 }
@@ -179,7 +185,7 @@ int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx)
 	netdev = ktls_device_lookup(sk);
 	if (!netdev)
 		return -EINVAL;
-	if (!(netdev->features & NETIF_F_HW_TLS_TX) || !netdev->tlsdev_ops) {
+	if (!dtx_netdev_ok(netdev)) {
 		rc = -EOPNOTSUPP;
 		goto put_dev;
 	}
