@@ -45,7 +45,7 @@
 #endif
 
 /*
- * Numbers reserved for ktls.ko's own extensions (none is defined yet).
+ * Numbers reserved for ktls.ko's own extensions.
  *
  * Upstream numbers SOL_TLS options and TLS cmsg types from 1 upwards and
  * has used 1..5 options and 1..2 cmsg types in eight years (6 is proposed).
@@ -65,6 +65,42 @@
 #define KTLS_OPT_EXT_BASE		KTLS_EXT_BASE
 #define KTLS_CMSG_EXT_BASE		KTLS_EXT_BASE
 #define KTLS_INFO_EXT_BASE		KTLS_EXT_BASE
+
+/*
+ * TLS_TX_MODE, TLS_RX_MODE (int, TLS_MODE_*): how a direction runs, and a
+ * live switch between software and the device (FreeBSD's TCP_TXTLS_MODE
+ * and TCP_RXTLS_MODE). getsockopt answers TLS_MODE_NONE before TLS_TX /
+ * TLS_RX. setsockopt switches at a record boundary: records already framed
+ * finish in the mode that framed them, sequence numbers continue. Errors:
+ * EINVAL an unknown mode (or TLS_MODE_NONE) or a listening socket,
+ * ENOTCONN no key set for the direction yet, EALREADY already in that
+ * mode, ENXIO device use disabled (net.ktls.device_enable) or no capable
+ * device on the route, EBUSY another switch of the socket is running,
+ * EAGAIN (non-blocking socket) records framed before the switch are still
+ * waiting for room in the socket buffer.
+ */
+#define TLS_TX_MODE			(KTLS_OPT_EXT_BASE + 0)
+#define TLS_RX_MODE			(KTLS_OPT_EXT_BASE + 1)
+#define TLS_MODE_NONE			0
+#define TLS_MODE_SW			1
+#define TLS_MODE_DEVICE			2
+
+/*
+ * TLS_RX_RECORD (int, 0 or 1): per-record receive (FreeBSD's receive
+ * model). With 1, every recvmsg returns bytes of one record only, with a
+ * TLS_GET_RECORD cmsg (level SOL_TLS) describing the record, and MSG_EOR
+ * on the call that returns the record's last byte.
+ */
+#define TLS_RX_RECORD			(KTLS_OPT_EXT_BASE + 2)
+#define TLS_GET_RECORD			(KTLS_CMSG_EXT_BASE + 0)
+
+/* The TLS_GET_RECORD cmsg data, FreeBSD's layout. */
+struct tls_get_record {
+	__u8 tls_type;		/* content type (TLS 1.3: the inner type) */
+	__u8 tls_vmajor;	/* version as on the wire: 3 */
+	__u8 tls_vminor;	/* 3 for TLS 1.2 and TLS 1.3 */
+	__u16 tls_length;	/* plaintext bytes of the record, big-endian */
+};
 
 /*
  * BPF steering. ktls.ko runs the socket's cgroup sock_ops programs (those
