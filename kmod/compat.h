@@ -204,4 +204,18 @@ static inline void ktls_skb_clear_decrypted(struct sk_buff *skb)
 #endif
 }
 
+/*
+ * 6.6 added register_net_sysctl_sz() (the table's size instead of an
+ * empty last entry) and 6.12 defines register_net_sysctl() as a macro on
+ * it; 6.1 has only the function, which needs the empty entry. Tables keep
+ * the empty entry and pass @n without it.
+ */
+#ifdef register_net_sysctl
+#define ktls_register_net_sysctl(net, path, t, n) \
+	register_net_sysctl_sz(net, path, t, n)
+#else
+#define ktls_register_net_sysctl(net, path, t, n) \
+	register_net_sysctl(net, path, t)
+#endif
+
 #endif /* _KTLS_COMPAT_H */

@@ -176,6 +176,21 @@ enum ktls_mib {
 	KTLS_MIB_TXREKEYOK,
 	KTLS_MIB_TXREKEYERROR,
 	KTLS_MIB_RXREKEYRECEIVED,
+	/* ktls.ko's own, after every upstream name (FreeBSD's stats) */
+	KTLS_MIB_ENABLECALLS,
+	KTLS_MIB_OFFLOADTOTAL,
+	KTLS_MIB_TXSWITCHTOSW,
+	KTLS_MIB_TXSWITCHTODEVICE,
+	KTLS_MIB_RXSWITCHTOSW,
+	KTLS_MIB_RXSWITCHTODEVICE,
+	KTLS_MIB_SWITCHFAILED,
+	KTLS_MIB_TXREXMITFALLBACK,
+	KTLS_MIB_TXROUTEFALLBACK,
+	KTLS_MIB_SWAESGCM,
+	KTLS_MIB_SWAESCCM,
+	KTLS_MIB_SWCHACHA20,
+	KTLS_MIB_SWOTHER,
+	KTLS_MIB_DEVICEAESGCM,
 	KTLS_MIB_MAX
 };
 
@@ -186,9 +201,26 @@ struct ktls_mib_cpu {
 /* Per network namespace state (net_generic, id in ktls_stats.c). */
 struct ktls_net {
 	struct ktls_mib_cpu __percpu *mib;
+	/* net.ktls.* (ktls_sysctl.c); READ_ONCE where used */
+	int enable;
+	int device_enable;
+	int device_max_rexmit_pct;
+	struct ctl_table_header *sysctl;
 };
 
+/* FreeBSD's ifnet_max_rexmit_pct default */
+#define KTLS_DEFAULT_MAX_REXMIT_PCT	2
+
+/* ktls_sysctl.c, from the namespace init/exit of ktls_stats.c */
+int ktls_sysctl_net_init(struct net *net, struct ktls_net *kn);
+void ktls_sysctl_net_exit(struct ktls_net *kn);
+
 struct ktls_net *ktls_net(const struct net *net);
+
+static inline bool ktls_net_device_enabled(const struct net *net)
+{
+	return READ_ONCE(ktls_net(net)->device_enable);
+}
 
 #define KTLS_INC_STATS(net, field) \
 	this_cpu_inc(ktls_net(net)->mib->mibs[field])
@@ -214,6 +246,8 @@ enum ktls_ev {
 	KTLS_EV_TX_DOWN,
 	KTLS_EV_RX_DOWN,
 	KTLS_EV_DECRYPT_ERROR,
+	KTLS_EV_TX_REXMIT,
+	KTLS_EV_TX_ROUTE,
 	KTLS_EV_NR
 };
 
@@ -241,6 +275,9 @@ struct ktls_context {
 	/* events not delivered yet, and whether any is (ktls_bpf.c) */
 	atomic_t ev[KTLS_EV_NR];
 	u8 ev_pending;
+	/* device TX: TCP's counts when the device last took TX over */
+	u32 rexmit_segs0;
+	u32 rexmit_retrans0;
 };
 
 /* TX's device context is deleted (rekey moved TX to software) */
@@ -249,6 +286,15 @@ struct ktls_context {
 #define KTLS_DEV_SK_GONE	1
 /* close released device RX: its state (priv_ctx_rx) is gone or going */
 #define KTLS_DEV_RX_RELEASED	2
+/*
+ * TX framed for the device runs in software: every skb is encrypted by
+ * the fallback (TLS_TX_MODE, too many retransmissions, a route change)
+ */
+#define KTLS_DEV_TX_SW		3
+/* RX of a device flow runs in software: the device forgot it (TLS_RX_MODE) */
+#define KTLS_DEV_RX_SW		4
+/* a TLS_TX_MODE / TLS_RX_MODE switch is running (EBUSY for another) */
+#define KTLS_DEV_SWITCHING	5
 
 static inline struct ktls_context *ktls_ctx(struct tls_context *ctx)
 {
@@ -264,12 +310,14 @@ static inline int ktls_mode(struct tls_context *ctx, bool tx)
 		if (ctx->tx_conf == TLS_BASE)
 			return KTLS_MODE_NONE;
 		dev = dev && ctx->tx_conf == TLS_HW &&
-		      !test_bit(KTLS_DEV_TX_DELETED, &ktls_ctx(ctx)->dev_flags);
+		      !test_bit(KTLS_DEV_TX_DELETED, &ktls_ctx(ctx)->dev_flags) &&
+		      !test_bit(KTLS_DEV_TX_SW, &ktls_ctx(ctx)->dev_flags);
 	} else {
 		if (ctx->rx_conf == TLS_BASE)
 			return KTLS_MODE_NONE;
 		dev = dev && ctx->rx_conf == TLS_HW &&
-		      !test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags);
+		      !test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags) &&
+		      !test_bit(KTLS_DEV_RX_SW, &ktls_ctx(ctx)->dev_flags);
 	}
 	return dev ? KTLS_MODE_DEVICE : KTLS_MODE_SW;
 }
@@ -353,6 +401,20 @@ void ktls_update_sk_prot(struct sock *sk, struct tls_context *ctx);
 int ktls_get_info(struct sock *sk, struct sk_buff *skb);
 size_t ktls_get_info_size(const struct sock *sk);
 
+/*
+ * TLS_TX_MODE / TLS_RX_MODE (ktls_mode.c), from ktls_sockopt.c. get: under
+ * lock_sock. set: TX under ctx->tx_lock and lock_sock, RX under lock_sock,
+ * with KTLS_DEV_SWITCHING taken by the caller; *@tx_old receives a
+ * software TX context to free with ktls_tx_sw_free_detached() once both
+ * locks are dropped.
+ */
+int ktls_mode_get(struct sock *sk, char __user *optval, int __user *optlen,
+		  bool tx);
+int ktls_mode_set(struct sock *sk, sockptr_t optval, unsigned int optlen,
+		  bool tx, void **tx_old);
+/* the per-cipher install counters (KtlsSw*, KtlsDevice*) */
+void ktls_mode_count_cipher(struct net *net, u16 cipher, bool device);
+
 /* SOL_TLS options (ktls_sockopt.c); proto->setsockopt/getsockopt */
 int ktls_setsockopt(struct sock *sk, int level, int optname,
 		    sockptr_t optval, unsigned int optlen);
@@ -382,6 +444,17 @@ void ktls_tx_sw_release(struct sock *sk, struct tls_context *ctx,
 			long timeout);
 /* After release_sock in close: free the TX context. */
 void ktls_tx_sw_free(struct tls_context *ctx);
+/*
+ * TLS_TX_MODE to the device: hand every record to TCP, waiting up to
+ * @timeo for room (0 or -EAGAIN/-errno), then take the software context
+ * off @ctx (ctx->tx stays: the device continues its sequence). Both under
+ * tx_lock and lock_sock; reattach undoes detach; the detached context is
+ * freed after both locks are dropped.
+ */
+int ktls_tx_sw_drain(struct sock *sk, struct tls_context *ctx, long timeo);
+void *ktls_tx_sw_detach(struct tls_context *ctx);
+void ktls_tx_sw_reattach(struct tls_context *ctx, void *txc);
+void ktls_tx_sw_free_detached(void *txc);
 /* True while a record is being built (for TLS_TX_MAX_PAYLOAD_LEN EBUSY). */
 bool ktls_tx_sw_has_open_record(struct sock *sk, struct tls_context *ctx);
 /* TX configured: interpose on sk_write_space (under lock_sock). */
@@ -537,6 +610,15 @@ int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx);
 /* for the BPF policy: would TX init try a device (*ifindex) that can? */
 bool ktls_device_tx_capable(struct sock *sk, struct tls_context *ctx,
 			    int *ifindex);
+/*
+ * TX of a device flow between the device and software (the fallback
+ * encrypts every skb; the records are framed the same way, so the wire
+ * bytes do not change). set_sw may run in softirq; true if it switched.
+ * resume: back to the device, under tx_lock and lock_sock; -ENXIO when
+ * the device is gone, down, no longer on the route or not offloading.
+ */
+bool ktls_device_tx_set_sw(struct sock *sk, struct tls_context *ctx);
+int ktls_device_tx_resume(struct sock *sk, struct tls_context *ctx);
 /* TLS 1.3 TX rekey of a device flow, as ktls_tx_sw_init(..., true). */
 int ktls_device_tx_rekey(struct sock *sk, struct tls_context *ctx,
 			 const struct tls_crypto_info *ci);
@@ -575,6 +657,15 @@ void ktls_device_tx_free(struct tls_context *ctx);
 int ktls_device_rx_init(struct sock *sk, struct tls_context *ctx);
 bool ktls_device_rx_capable(struct sock *sk, struct tls_context *ctx,
 			    int *ifindex);
+/*
+ * TLS_RX_MODE on a device flow, under lock_sock: set_sw makes the device
+ * forget the flow (software decrypts from here; what it marked in flight
+ * is still taken); resume hands it back from the next record software has
+ * not taken (-ENXIO no usable device, -EBUSY a rekey's old key is still
+ * needed).
+ */
+void ktls_device_rx_set_sw(struct sock *sk, struct tls_context *ctx);
+int ktls_device_rx_resume(struct sock *sk, struct tls_context *ctx);
 /* Close, under lock_sock: tell the device to forget the RX flow. */
 void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx);
 /*

@@ -44,6 +44,13 @@ const struct ktls_fb_key *ktls_dtx_key_for(struct tls_context *ctx,
 /* ktls_device.c */
 void ktls_device_sk_destruct(struct sock *sk);
 
+/*
+ * ktls_device_tx.c: an offloaded skb of @sk leaves by another device than
+ * the flow's: TX moves to software for good (counted, BPF told once).
+ * Softirq.
+ */
+void ktls_dtx_route_moved(struct sock *sk);
+
 /* ktls_device_tx.c: compat.h's ktls_skb_clear_decrypted() */
 void ktls_fb_clear_decrypted(struct sk_buff *skb);
 

@@ -220,13 +220,35 @@ static const struct ktls_ev_op ktls_ev_ops[KTLS_EV_NR] = {
 	[KTLS_EV_RX_DOWN]	= { KTLS_SOCK_OPS_FALLBACK, false,
 				    KTLS_FALLBACK_DEV_DOWN },
 	[KTLS_EV_DECRYPT_ERROR]	= { KTLS_SOCK_OPS_DECRYPT_ERROR, false },
+	[KTLS_EV_TX_REXMIT]	= { KTLS_SOCK_OPS_FALLBACK, true,
+				    KTLS_FALLBACK_REXMIT },
+	[KTLS_EV_TX_ROUTE]	= { KTLS_SOCK_OPS_FALLBACK, true,
+				    KTLS_FALLBACK_ROUTE },
 };
+
+/*
+ * A program answered an event of a device direction with
+ * KTLS_VERDICT(KTLS_VERDICT_SW): the direction moves to software, as
+ * TLS_TX_MODE / TLS_RX_MODE would move it.
+ */
+static void ktls_bpf_to_sw(struct sock *sk, struct tls_context *ctx, bool tx)
+{
+	if (ktls_mode(ctx, tx) != KTLS_MODE_DEVICE)
+		return;
+	if (tx)
+		ktls_device_tx_set_sw(sk, ctx);
+	else
+		ktls_device_rx_set_sw(sk, ctx);
+	KTLS_INC_STATS(sock_net(sk), tx ? KTLS_MIB_TXSWITCHTOSW :
+					  KTLS_MIB_RXSWITCHTOSW);
+}
 
 void ktls_bpf_deliver_pending(struct sock *sk, struct tls_context *ctx)
 {
 	struct ktls_context *kctx = ktls_ctx(ctx);
 	const struct ktls_ev_op *e;
 	int i, n;
+	u32 reply;
 
 	sock_owned_by_me(sk);
 	WRITE_ONCE(kctx->ev_pending, 0);
@@ -236,8 +258,12 @@ void ktls_bpf_deliver_pending(struct sock *sk, struct tls_context *ctx)
 		if (!n)
 			continue;
 		e = &ktls_ev_ops[i];
-		ktls_bpf_run(sk, e->op, ktls_bpf_dir(e->tx) | (u32)e->reason << 8,
-			     n, 0, NULL);
+		reply = 0;
+		if (!ktls_bpf_run(sk, e->op,
+				  ktls_bpf_dir(e->tx) | (u32)e->reason << 8, n, 0,
+				  &reply) &&
+		    reply == KTLS_VERDICT(KTLS_VERDICT_SW))
+			ktls_bpf_to_sw(sk, ctx, e->tx);
 	}
 }
 

@@ -485,6 +485,66 @@ put:
 	return err;
 }
 
+void ktls_device_rx_set_sw(struct sock *sk, struct tls_context *ctx)
+{
+	struct ktls_rx *rx = ktls_rx_priv(ctx);
+	struct net_device *netdev;
+
+	sock_owned_by_me(sk);
+	mutex_lock(&ktls_dev_rx_mutex);
+	netdev = rcu_dereference_protected(rx->dev.netdev,
+					   lockdep_is_held(&ktls_dev_rx_mutex));
+	if (netdev) {
+		ktls_dev_rx_del(ctx, rx, netdev);
+		/* no resync the parser started under RCU reaches it now */
+		synchronize_net();
+	}
+	/* a rekey's hand-back waiting for its turn is dropped too */
+	if (rx->dev.readd)
+		dev_put(rx->dev.readd);
+	rx->dev.readd = NULL;
+	set_bit(KTLS_DEV_RX_SW, &ktls_ctx(ctx)->dev_flags);
+	mutex_unlock(&ktls_dev_rx_mutex);
+}
+
+int ktls_device_rx_resume(struct sock *sk, struct tls_context *ctx)
+{
+	struct ktls_rx *rx = ktls_rx_priv(ctx);
+	struct net_device *route;
+	int err = -ENXIO;
+
+	sock_owned_by_me(sk);
+	if (test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags))
+		return -ENXIO;
+	route = ktls_device_lookup(sk);
+	if (!route)
+		return -ENXIO;
+	if (ktls_device_offload_begin(route)) {
+		dev_put(route);
+		return -ENXIO;
+	}
+	mutex_lock(&ktls_dev_rx_mutex);
+	if (rx->dev.old_aead) {
+		/* records the device may have marked under the old key */
+		err = -EBUSY;
+	} else if (rcu_access_pointer(ctx->netdev) == route &&
+		   ktls_dev_rx_netdev_ok(route) &&
+		   !test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags)) {
+		/* from the first record software has not taken */
+		err = ktls_dev_rx_add(sk, ctx, route,
+				      ktls_dev_rx_next_rec_seq(sk, rx),
+				      ctx->rx.rec_seq);
+		if (!err)
+			clear_bit(KTLS_DEV_RX_SW, &ktls_ctx(ctx)->dev_flags);
+		else
+			err = -ENXIO;
+	}
+	mutex_unlock(&ktls_dev_rx_mutex);
+	ktls_device_offload_end();
+	dev_put(route);
+	return err;
+}
+
 void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx)
 {
 	struct ktls_rx *rx = ktls_rx_priv(ctx);

@@ -91,6 +91,108 @@ const struct ktls_fb_key *ktls_dtx_key_for(struct tls_context *ctx,
 	return NULL;
 }
 
+/* @netdev offloads TLS TX: what TX init and the BPF policy both ask */
+static bool dtx_netdev_ok(const struct net_device *netdev)
+{
+	return (netdev->features & NETIF_F_HW_TLS_TX) && netdev->tlsdev_ops;
+}
+
+/*
+ * Segments a flow sends before its retransmitted share is judged: a few
+ * early losses of a young flow are no reason to leave the device.
+ */
+#define KTLS_REXMIT_MIN_SEGS	128
+
+/* TCP's counts now are what the retransmitted share is measured from. */
+static void dtx_rexmit_base(struct sock *sk, struct tls_context *ctx)
+{
+	struct ktls_context *kctx = ktls_ctx(ctx);
+
+	kctx->rexmit_segs0 = READ_ONCE(tcp_sk(sk)->data_segs_out);
+	kctx->rexmit_retrans0 = READ_ONCE(tcp_sk(sk)->total_retrans);
+}
+
+bool ktls_device_tx_set_sw(struct sock *sk, struct tls_context *ctx)
+{
+	if (test_and_set_bit(KTLS_DEV_TX_SW, &ktls_ctx(ctx)->dev_flags))
+		return false;
+	/* from the next skb on, the fallback encrypts all of them */
+	ktls_device_tx_down(ctx);
+	return true;
+}
+
+/*
+ * A NIC retransmits a segment by fetching its whole record again (FreeBSD
+ * commit 28d0a740): past net.ktls.device_max_rexmit_pct of the segments
+ * sent since the device took TX, software is cheaper. Under the socket
+ * spinlock (ACK processing), so the counts are stable.
+ */
+static void dtx_check_rexmit(struct sock *sk, struct tls_context *ctx)
+{
+	struct ktls_context *kctx = ktls_ctx(ctx);
+	int pct = READ_ONCE(ktls_net(sock_net(sk))->device_max_rexmit_pct);
+	u32 segs, rexmit;
+
+	if (!pct || test_bit(KTLS_DEV_TX_SW, &kctx->dev_flags) ||
+	    test_bit(KTLS_DEV_TX_DELETED, &kctx->dev_flags))
+		return;
+	segs = tcp_sk(sk)->data_segs_out - kctx->rexmit_segs0;
+	rexmit = tcp_sk(sk)->total_retrans - kctx->rexmit_retrans0;
+	if (segs < KTLS_REXMIT_MIN_SEGS || (u64)rexmit * 100 <= (u64)segs * pct)
+		return;
+	if (ktls_device_tx_set_sw(sk, ctx)) {
+		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_TXREXMITFALLBACK);
+		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_TXSWITCHTOSW);
+		ktls_event_note(ctx, KTLS_EV_TX_REXMIT);
+	}
+}
+
+void ktls_dtx_route_moved(struct sock *sk)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+
+	if (ktls_device_tx_set_sw(sk, ctx)) {
+		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_TXROUTEFALLBACK);
+		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_TXSWITCHTOSW);
+		ktls_event_note(ctx, KTLS_EV_TX_ROUTE);
+	}
+}
+
+int ktls_device_tx_resume(struct sock *sk, struct tls_context *ctx)
+{
+	struct net_device *route;
+	int rc = -ENXIO;
+
+	lockdep_assert_held(&ctx->tx_lock);
+	sock_owned_by_me(sk);
+	if (test_bit(KTLS_DEV_TX_DELETED, &ktls_ctx(ctx)->dev_flags))
+		return -ENXIO;
+	route = ktls_device_lookup(sk);
+	if (!route)
+		return -ENXIO;
+	/* under the offload lock ctx->netdev cannot go (device down) */
+	if (ktls_device_offload_begin(route)) {
+		dev_put(route);
+		return -ENXIO;
+	}
+	if (rcu_access_pointer(ctx->netdev) == route && dtx_netdev_ok(route) &&
+	    !test_bit(KTLS_DEV_TX_DELETED, &ktls_ctx(ctx)->dev_flags)) {
+		dtx_rexmit_base(sk, ctx);
+		clear_bit(KTLS_DEV_TX_SW, &ktls_ctx(ctx)->dev_flags);
+		/*
+		 * The driver sees the flow again from the next skb; it finds
+		 * its stream state stale and rebuilds it from the records,
+		 * as for any retransmission.
+		 */
+		smp_store_release(&sk->sk_validate_xmit_skb,
+				  tls_validate_xmit_skb);
+		rc = 0;
+	}
+	ktls_device_offload_end();
+	dev_put(route);
+	return rc;
+}
+
 /* TCP's ACK processing (softirq, or process context with the socket). */
 static void ktls_dtx_clean_acked(struct sock *sk, u32 acked_seq)
 {
@@ -116,6 +218,7 @@ static void ktls_dtx_clean_acked(struct sock *sk, u32 acked_seq)
 	}
 	octx->unacked_record_sn += n;
 	spin_unlock_irqrestore(&octx->lock, flags);
+	dtx_check_rexmit(sk, ctx);
 }
 
 static void dtx_free(struct tls_context *ctx)
@@ -143,12 +246,6 @@ static void dtx_free(struct tls_context *ctx)
 	}
 	ctx->priv_ctx_tx = NULL;
 	ktls_ctx(ctx)->dtx = NULL;
-}
-
-/* @netdev offloads TLS TX: what TX init and the BPF policy both ask */
-static bool dtx_netdev_ok(const struct net_device *netdev)
-{
-	return (netdev->features & NETIF_F_HW_TLS_TX) && netdev->tlsdev_ops;
 }
 
 bool ktls_device_tx_capable(struct sock *sk, struct tls_context *ctx,
@@ -228,6 +325,7 @@ int ktls_device_tx_init(struct sock *sk, struct tls_context *ctx)
 
 	ctx->priv_ctx_tx = octx;
 	ktls_ctx(ctx)->dtx = dtx;
+	dtx_rexmit_base(sk, ctx);
 	clean_acked_data_enable(inet_csk(sk), ktls_dtx_clean_acked);
 
 	/* no skb may hold both data from before offload and records */

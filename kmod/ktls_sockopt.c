@@ -134,6 +134,10 @@ int ktls_getsockopt(struct sock *sk, int level, int optname,
 	case TLS_TX_MAX_PAYLOAD_LEN:
 		rc = ktls_getsockopt_tx_max_payload(sk, optval, optlen);
 		break;
+	case TLS_TX_MODE:
+	case TLS_RX_MODE:
+		rc = ktls_mode_get(sk, optval, optlen, optname == TLS_TX_MODE);
+		break;
 	default:
 		rc = -ENOPROTOOPT;
 		break;
@@ -198,7 +202,7 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	union tls_crypto_context *mine, *other, saved;
 	struct net *net = sock_net(sk);
 	int rc, verdict, ifindex, mode;
-	bool rekey, capable, was_dev;
+	bool rekey, capable, was_dev, dev_ok;
 
 	sock_owned_by_me(sk);
 	ktls_bpf_deliver(sk, ctx);
@@ -251,14 +255,19 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 		return 0;
 	}
 
+	/* net.ktls.enable: FreeBSD's kern.ipc.tls.enable */
+	if (!READ_ONCE(ktls_net(net)->enable))
+		return -EOPNOTSUPP;
 	rc = ktls_read_crypto_info(mine, optval, optlen, NULL, &other->info);
 	if (rc)
 		goto out_clear;
+	KTLS_INC_STATS(net, KTLS_MIB_ENABLECALLS);
 
 	/* BPF may steer the flow; without a program this is the default */
 	ifindex = 0;
-	capable = true;
-	if (ktls_bpf_active())
+	dev_ok = ktls_net_device_enabled(net);
+	capable = dev_ok;
+	if (dev_ok && ktls_bpf_active())
 		capable = tx ? ktls_device_tx_capable(sk, ctx, &ifindex) :
 			       ktls_device_rx_capable(sk, ctx, &ifindex);
 	verdict = ktls_bpf_policy(sk, ctx, tx, ifindex, capable);
@@ -273,12 +282,14 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	}
 
 	/* TX: the device first, software on any error (as tls.ko) */
-	if (tx && verdict != KTLS_VERDICT_SW && !ktls_device_tx_init(sk, ctx)) {
+	if (tx && dev_ok && verdict != KTLS_VERDICT_SW &&
+	    !ktls_device_tx_init(sk, ctx)) {
 		ctx->tx_conf = TLS_HW;
 		ktls_tx_install_write_space(sk, ctx);
 		ktls_update_sk_prot(sk, ctx);
 		KTLS_INC_STATS(net, KTLS_MIB_TXDEVICE);
 		KTLS_INC_STATS(net, KTLS_MIB_CURRTXDEVICE);
+		ktls_mode_count_cipher(net, mine->info.cipher_type, true);
 		ktls_bpf_installed(sk, tx, KTLS_MODE_DEVICE, 0, verdict, ifindex);
 		return 0;
 	}
@@ -295,13 +306,14 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	 * RX: the NIC decrypts on top of software RX, which handles what it
 	 * did not; any device error leaves software alone (as tls.ko).
 	 */
-	if (!tx && verdict != KTLS_VERDICT_SW) {
+	if (!tx && dev_ok && verdict != KTLS_VERDICT_SW) {
 		ctx->rx_conf = TLS_SW;
 		if (!ktls_device_rx_init(sk, ctx)) {
 			ctx->rx_conf = TLS_HW;
 			ktls_update_sk_prot(sk, ctx);
 			KTLS_INC_STATS(net, KTLS_MIB_RXDEVICE);
 			KTLS_INC_STATS(net, KTLS_MIB_CURRRXDEVICE);
+			ktls_mode_count_cipher(net, mine->info.cipher_type, true);
 			ktls_bpf_installed(sk, tx, KTLS_MODE_DEVICE, 0, verdict,
 					   ifindex);
 			return 0;
@@ -327,6 +339,7 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	ktls_update_sk_prot(sk, ctx);
 	KTLS_INC_STATS(net, tx ? KTLS_MIB_TXSW : KTLS_MIB_RXSW);
 	KTLS_INC_STATS(net, tx ? KTLS_MIB_CURRTXSW : KTLS_MIB_CURRRXSW);
+	ktls_mode_count_cipher(net, mine->info.cipher_type, false);
 	ktls_bpf_installed(sk, tx, KTLS_MODE_SW, 0, verdict, ifindex);
 	return 0;
 
@@ -418,6 +431,34 @@ static int ktls_set_tx_max_payload(struct sock *sk, sockptr_t optval,
 	return 0;
 }
 
+/*
+ * TLS_TX_MODE / TLS_RX_MODE. A TX switch to the device may sleep for
+ * room in TCP (tx_lock held): another switch meanwhile is EBUSY.
+ */
+static int ktls_set_mode(struct sock *sk, sockptr_t optval,
+			 unsigned int optlen, bool tx)
+{
+	struct tls_context *ctx = tls_get_ctx(sk);
+	unsigned long *flags = &ktls_ctx(ctx)->dev_flags;
+	void *tx_old = NULL;
+	int rc;
+
+	if (test_and_set_bit(KTLS_DEV_SWITCHING, flags))
+		return -EBUSY;
+	if (tx)
+		mutex_lock(&ctx->tx_lock);
+	lock_sock(sk);
+	rc = ktls_mode_set(sk, optval, optlen, tx, &tx_old);
+	release_sock(sk);
+	if (tx)
+		mutex_unlock(&ctx->tx_lock);
+	/* its worker takes tx_lock and the socket: wait for it unlocked */
+	if (tx_old)
+		ktls_tx_sw_free_detached(tx_old);
+	clear_bit(KTLS_DEV_SWITCHING, flags);
+	return rc;
+}
+
 int ktls_setsockopt(struct sock *sk, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)
 {
@@ -459,6 +500,10 @@ int ktls_setsockopt(struct sock *sk, int level, int optname,
 		rc = ktls_set_tx_max_payload(sk, optval, optlen);
 		release_sock(sk);
 		mutex_unlock(&ctx->tx_lock);
+		break;
+	case TLS_TX_MODE:
+	case TLS_RX_MODE:
+		rc = ktls_set_mode(sk, optval, optlen, optname == TLS_TX_MODE);
 		break;
 	default:
 		rc = -ENOPROTOOPT;

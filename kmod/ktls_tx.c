@@ -481,6 +481,58 @@ void ktls_tx_sw_free(struct tls_context *ctx)
 	kfree(txc);
 }
 
+int ktls_tx_sw_drain(struct sock *sk, struct tls_context *ctx, long timeo)
+{
+	const int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+	int rc;
+
+	lockdep_assert_held(&ctx->tx_lock);
+	sock_owned_by_me(sk);
+	rc = ktls_tx_close_rec(sk, ctx, flags);
+	if (rc)
+		return rc;
+	while ((rc = ktls_tx_push(sk, ctx, flags)) == -EAGAIN) {
+		if (!timeo)
+			return -EAGAIN;
+		if (signal_pending(current))
+			return sock_intr_errno(timeo);
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		rc = sk_stream_wait_memory(sk, &timeo);
+		if (rc)
+			return rc;
+	}
+	return rc;
+}
+
+void *ktls_tx_sw_detach(struct tls_context *ctx)
+{
+	struct ktls_tx_ctx *txc = ktls_txc(ctx);
+
+	lockdep_assert_held(&ctx->tx_lock);
+	/* the worker may wait for tx_lock: it finds nothing to do */
+	set_bit(KTLS_TX_CLOSING, &txc->flags);
+	ctx->priv_ctx_tx = NULL;
+	return txc;
+}
+
+void ktls_tx_sw_reattach(struct tls_context *ctx, void *p)
+{
+	struct ktls_tx_ctx *txc = p;
+
+	lockdep_assert_held(&ctx->tx_lock);
+	ctx->priv_ctx_tx = txc;
+	clear_bit(KTLS_TX_CLOSING, &txc->flags);
+}
+
+void ktls_tx_sw_free_detached(void *p)
+{
+	struct ktls_tx_ctx *txc = p;
+
+	cancel_delayed_work_sync(&txc->work);
+	crypto_free_aead(txc->aead);
+	kfree(txc);
+}
+
 /* Module exit: free the records kept for reuse. */
 void ktls_tx_exit(void)
 {

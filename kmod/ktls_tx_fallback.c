@@ -293,9 +293,13 @@ struct sk_buff *tls_validate_xmit_skb(struct sock *sk,
 				      struct net_device *dev,
 				      struct sk_buff *skb)
 {
-	if (dev == rcu_dereference_bh(tls_get_ctx(sk)->netdev) ||
-	    netif_is_bond_master(dev))
+	struct net_device *netdev = rcu_dereference_bh(tls_get_ctx(sk)->netdev);
+
+	if (dev == netdev || netif_is_bond_master(dev))
 		return skb;
+	/* not per packet for ever: the flow is software from now on */
+	if (netdev)
+		ktls_dtx_route_moved(sk);
 	return ktls_fallback(sk, skb);
 }
 EXPORT_SYMBOL_GPL(tls_validate_xmit_skb);

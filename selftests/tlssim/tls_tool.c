@@ -19,7 +19,15 @@
  *
  * usage: tls_tool -l|-C ADDR -p PORT [-6] [-k 128|256] [-V 12|13] [-n BYTES]
  *                 [-T MODE] [-R MODE] [-s SEED] [-t SECS] [-M]
- *                 [-w MSECS [-g FILE]] [-P SPORT]
+ *                 [-w MSECS [-g FILE]] [-P SPORT] [-S N]
+ * -S: switch each ktls direction of this end between software and the
+ * device (TLS_TX_MODE / TLS_RX_MODE, ktls.ko) N times, at evenly spaced
+ * offsets of the stream, to the mode it is not in; prints "tls_tool:
+ * switches tx A rx B modes tx M rx M" (the successful switches and the
+ * final modes, 1 software, 2 device) and fails on any refused switch;
+ * -S 0 only reports the modes.
+ * -0: TX starts on ktls.ko's software path even with a capable device
+ * (net.ktls.device_enable of this namespace is 0 while TLS_TX is set).
  * -P: the client's source port (a test that predicts which port of a bond
  * a flow hashes to).
  * -V: the TLS version (default 1.2).  A TLS 1.3 raw record carries no
@@ -74,6 +82,8 @@ static int marker;
 static int write_pause_ms;
 static const char *pause_until;
 static int sock_fd;
+static int nswitch = -1;	/* -S; -1: none, no report */
+static int tx_sw_first;
 
 static void keys_for(int c2s, struct dirkeys *k)
 {
@@ -264,7 +274,53 @@ struct dir {
 	uint64_t seed;
 	unsigned long long done;
 	int err;
+	int tx;			/* the direction's TLS_*_MODE */
+	int switches;		/* -S: switches done */
 };
+
+/* -S: at the next evenly spaced offset, switch to the other mode */
+static void maybe_switch(struct dir *d)
+{
+	int opt = d->tx ? TLS_TX_MODE : TLS_RX_MODE, mode, want;
+	socklen_t ol = sizeof(mode);
+
+	if (d->mode != M_KTLS || d->switches >= nswitch ||
+	    d->done < nbytes / (nswitch + 1) * (d->switches + 1))
+		return;
+	if (getsockopt(sock_fd, SOL_TLS, opt, &mode, &ol))
+		die_errno("getsockopt TLS_*_MODE");
+	want = mode == TLS_MODE_DEVICE ? TLS_MODE_SW : TLS_MODE_DEVICE;
+	while (setsockopt(sock_fd, SOL_TLS, opt, &want, sizeof(want))) {
+		/* EBUSY: the other thread's switch; EAGAIN: no room yet */
+		if (errno != EBUSY && errno != EAGAIN) {
+			fprintf(stderr, "tls_tool: %s switch %d to %d: %s\n",
+				d->tx ? "tx" : "rx", d->switches + 1, want,
+				strerror(errno));
+			d->err = 1;
+			nswitch = d->switches;
+			return;
+		}
+		usleep(1000);
+	}
+	d->switches++;
+}
+
+static void write_sysctl(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(val, f) < 0 || fclose(f))
+		die_errno(path);
+}
+
+static int cur_mode(int tx)
+{
+	int mode = -1;
+	socklen_t ol = sizeof(mode);
+
+	getsockopt(sock_fd, SOL_TLS, tx ? TLS_TX_MODE : TLS_RX_MODE, &mode, &ol);
+	return mode;
+}
 
 static void *sender(void *arg)
 {
@@ -315,6 +371,7 @@ static void *sender(void *arg)
 			sn++;
 		}
 		d->done += len;
+		maybe_switch(d);
 		if (write_pause_ms && pause_until && !access(pause_until, F_OK))
 			write_pause_ms = 0;
 		if (write_pause_ms)
@@ -379,6 +436,9 @@ static void receiver(struct dir *d)
 				d->err = 1;
 				return;
 			}
+			maybe_switch(d);
+			if (d->err)
+				return;
 		} else {
 			unsigned char aad[13];
 			int r, len, plen, hdr = tls13 ? 5 : 13, ok;
@@ -468,7 +528,8 @@ int main(int argc, char **argv)
 	log_set_name("tls_tool", LOG_PROG);
 	tx.mode = M_KTLS;
 	rx.mode = M_KTLS;
-	while ((opt = getopt(argc, argv, "l:C:p:6k:V:n:T:R:s:t:Mw:g:P:")) != -1) {
+	tx.tx = 1;
+	while ((opt = getopt(argc, argv, "l:C:p:6k:V:n:T:R:s:t:Mw:g:P:S:0")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'C': caddr = optarg; break;
@@ -485,6 +546,8 @@ int main(int argc, char **argv)
 		case 'w': write_pause_ms = atoi(optarg); break;
 		case 'g': pause_until = optarg; break;
 		case 'P': sport = atoi(optarg); break;
+		case 'S': nswitch = atoi(optarg); break;
+		case '0': tx_sw_first = 1; break;
 		default: exit(2);
 		}
 	}
@@ -554,8 +617,13 @@ int main(int argc, char **argv)
 	if (tx.mode == M_KTLS || rx.mode == M_KTLS)
 		if (ktls_ulp(sock_fd))
 			die_errno("TCP_ULP");
-	if (tx.mode == M_KTLS)
+	if (tx.mode == M_KTLS) {
+		if (tx_sw_first)
+			write_sysctl("/proc/sys/net/ktls/device_enable", "0\n");
 		set_ktls(sock_fd, 1, &tx.k);
+		if (tx_sw_first)
+			write_sysctl("/proc/sys/net/ktls/device_enable", "1\n");
+	}
 	if (rx.mode == M_KTLS)
 		set_ktls(sock_fd, 0, &rx.k);
 
@@ -574,7 +642,10 @@ int main(int argc, char **argv)
 	else if (shutdown(sock_fd, SHUT_WR))
 		die_errno("shutdown");
 	printf("tls_tool: sent %llu received %llu\n", tx.done, rx.done);
-	if (rx.err || (rx.mode != M_OFF && rx.done != nbytes) ||
+	if (nswitch >= 0)
+		printf("tls_tool: switches tx %d rx %d modes tx %d rx %d\n",
+		       tx.switches, rx.switches, cur_mode(1), cur_mode(0));
+	if (rx.err || tx.err || (rx.mode != M_OFF && rx.done != nbytes) ||
 	    (tx.mode != M_OFF && tx.done != nbytes))
 		return 1;
 	return 0;

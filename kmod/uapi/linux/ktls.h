@@ -152,8 +152,11 @@ struct tls_get_record {
  * bpf_default, "device" (as tls.ko: the device when it can) or
  * "software". With several programs on the cgroup the last one to run
  * decides. A run that fails (a program returned 0) is no answer too, or
- * KTLS_VERDICT_DENY when module parameter bpf_fail is "closed". Replies to
- * the other ops are ignored.
+ * KTLS_VERDICT_DENY when module parameter bpf_fail is "closed". A reply
+ * KTLS_VERDICT(KTLS_VERDICT_SW) to FALLBACK, RESYNC or DECRYPT_ERROR while
+ * the direction runs on the device moves it to software, as TLS_TX_MODE /
+ * TLS_RX_MODE would (counted in KtlsTxSwitchToSw / KtlsRxSwitchToSw).
+ * Other replies to the other ops are ignored.
  */
 #define KTLS_SOCK_OPS_POLICY		0xa0
 #define KTLS_SOCK_OPS_INSTALLED		0xa1
@@ -183,6 +186,8 @@ struct tls_get_record {
 
 #define KTLS_FALLBACK_DEV_DOWN		1	/* device down or unregistered */
 #define KTLS_FALLBACK_REKEY		2	/* the device refused a new key */
+#define KTLS_FALLBACK_REXMIT		3	/* retransmitted share too high */
+#define KTLS_FALLBACK_ROUTE		4	/* the route left the device */
 
 /*
  * The layout behind the accessors:
