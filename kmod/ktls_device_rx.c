@@ -485,24 +485,32 @@ put:
 	return err;
 }
 
-void ktls_device_rx_set_sw(struct sock *sk, struct tls_context *ctx)
+/*
+ * The device forgets the flow, and a rekey's hand-back waiting for its
+ * turn is dropped; under ktls_dev_rx_mutex. True if a device had it.
+ */
+static bool ktls_dev_rx_forget(struct tls_context *ctx, struct ktls_rx *rx)
 {
-	struct ktls_rx *rx = ktls_rx_priv(ctx);
 	struct net_device *netdev;
 
-	sock_owned_by_me(sk);
-	mutex_lock(&ktls_dev_rx_mutex);
+	lockdep_assert_held(&ktls_dev_rx_mutex);
 	netdev = rcu_dereference_protected(rx->dev.netdev,
 					   lockdep_is_held(&ktls_dev_rx_mutex));
-	if (netdev) {
+	if (netdev)
 		ktls_dev_rx_del(ctx, rx, netdev);
-		/* no resync the parser started under RCU reaches it now */
-		synchronize_net();
-	}
-	/* a rekey's hand-back waiting for its turn is dropped too */
 	if (rx->dev.readd)
 		dev_put(rx->dev.readd);
 	rx->dev.readd = NULL;
+	return netdev;
+}
+
+void ktls_device_rx_set_sw(struct sock *sk, struct tls_context *ctx)
+{
+	sock_owned_by_me(sk);
+	mutex_lock(&ktls_dev_rx_mutex);
+	/* no resync the parser started under RCU reaches the device now */
+	if (ktls_dev_rx_forget(ctx, ktls_rx_priv(ctx)))
+		synchronize_net();
 	set_bit(KTLS_DEV_RX_SW, &ktls_ctx(ctx)->dev_flags);
 	mutex_unlock(&ktls_dev_rx_mutex);
 }
@@ -548,17 +556,10 @@ int ktls_device_rx_resume(struct sock *sk, struct tls_context *ctx)
 void ktls_device_rx_release(struct sock *sk, struct tls_context *ctx)
 {
 	struct ktls_rx *rx = ktls_rx_priv(ctx);
-	struct net_device *netdev;
 
 	sock_owned_by_me(sk);
 	mutex_lock(&ktls_dev_rx_mutex);
-	netdev = rcu_dereference_protected(rx->dev.netdev,
-					   lockdep_is_held(&ktls_dev_rx_mutex));
-	if (netdev)
-		ktls_dev_rx_del(ctx, rx, netdev);
-	if (rx->dev.readd)
-		dev_put(rx->dev.readd);
-	rx->dev.readd = NULL;
+	ktls_dev_rx_forget(ctx, rx);
 	/* device down must not reach the RX state close frees next */
 	set_bit(KTLS_DEV_RX_RELEASED, &ktls_ctx(ctx)->dev_flags);
 	mutex_unlock(&ktls_dev_rx_mutex);

@@ -106,12 +106,14 @@ static int ktls_mode_tx_to_device(struct sock *sk, struct tls_context *ctx,
 	const struct ktls_cipher *c = ktls_cipher_get(ctx->crypto_send.info.cipher_type);
 	u8 *info = (u8 *)&ctx->crypto_send;
 	struct net *net = sock_net(sk);
+	bool nonblock;
 	void *txc;
 	int rc;
 
-	rc = ktls_tx_sw_drain(sk, ctx, sock_sndtimeo(sk, sk->sk_socket &&
-				sk->sk_socket->file &&
-				(sk->sk_socket->file->f_flags & O_NONBLOCK)));
+	/* setsockopt has no MSG_DONTWAIT: the file's O_NONBLOCK decides */
+	nonblock = sk->sk_socket && sk->sk_socket->file &&
+		   (sk->sk_socket->file->f_flags & O_NONBLOCK);
+	rc = ktls_tx_sw_drain(sk, ctx, sock_sndtimeo(sk, nonblock));
 	if (rc)
 		return rc;
 	/* the device continues the sequence where software stopped */

@@ -12,7 +12,9 @@
 # direction), and CLOSE's records and bytes equal what was sent. Then:
 # foreign sock_ops programs before and after the policy, no program, a
 # failing program with bpf_fail open/closed, the module default, events
-# (TX resync, device down), two cgroups with two policies, a reload that
+# (TX resync, device down, the automatic fallback past
+# net.ktls.device_max_rexmit_pct), a SW verdict on an event moving TX to
+# software, two cgroups with two policies, a reload that
 # keeps the pinned counters, and ktls_deny on tls.ko and ktls.ko.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -34,7 +36,7 @@ PARAM=/sys/module/ktls/parameters
 TLS_P=ktls
 
 make -s -C selftests O="$OUT" "$FLOWS" || { tap_fail "build ktls_flows"; tap_done; }
-for o in ktls_policy ktls_deny test/sockops_other.mode1 test/sockops_other.mode2; do
+for o in ktls_policy ktls_deny test/sockops_other.mode1 test/sockops_other.mode2 test/sockops_to_sw; do
 	[ -f "$BPF/$o.o" ] || { tap_fail "BPF object $o.o" "make -C bpf first"; tap_done; }
 done
 
@@ -385,7 +387,7 @@ tls_expect "CLOSE counts both key generations' bytes" \
 	"$(delta tx_close_bytes rx_close_bytes)"
 
 phase rx-resync
-# RX resync: 1 % of the frames lost on both wires under tls_tool's bulk
+# RX resync: 3 % of the frames lost on both wires under tls_tool's bulk
 # transfer both ways (streams keep TCP's fast retransmit busy, where a
 # lock-step exchange would wait out a timeout per loss); each device that
 # lost its place asks, the kernel answers (TlsRxDeviceResync), and the
@@ -394,8 +396,14 @@ dbg2=$(tls_dbg $NS2 tsb)
 rs() { echo $(($(tls_pstat $NS1 TlsRxDeviceResync) + $(tls_pstat $NS2 TlsRxDeviceResync))); }
 r0=$(rs)
 snap S0 $PIN/ktls_stats
-echo 10000 >"$dbg/loss"
-echo 10000 >"$dbg2/loss"
+# TX stays on the device here (the automatic fallback has its own phase)
+for ns in $NS1 $NS2; do
+	nsenter --net=/run/netns/$ns sysctl -qw net.ktls.device_max_rexmit_pct=0
+done
+# 3 %: a device resyncs only when a lost segment held a record header
+# (one in eleven), so 1 % left some runs without any
+echo 30000 >"$dbg/loss"
+echo 30000 >"$dbg2/loss"
 if tls_tool_path && tls_xfer 5001 1048576 "" ""; then
 	tap_ok "RX resync under loss: 1 MiB each way byte-exact"
 else
@@ -403,10 +411,63 @@ else
 fi
 echo 0 >"$dbg/loss"
 echo 0 >"$dbg2/loss"
+for ns in $NS1 $NS2; do
+	nsenter --net=/run/netns/$ns sysctl -qw net.ktls.device_max_rexmit_pct=2
+done
 snap S1 $PIN/ktls_stats
 r1=$(rs)
 tls_expect "RESYNC (RX) counts equal TlsRxDeviceResync" "rx_resync=$((r1 - r0))" "$(delta rx_resync)"
 tls_expect "the devices resynced RX" gt:0 $((r1 - r0))
+
+phase rexmit-fallback
+# --- automatic fallback (net.ktls.device_max_rexmit_pct, default 2) ---------
+# 5 % of the client's frames lost (tsa's wire only), one flow client to
+# server: its device TX retransmits past the threshold and moves to
+# software, once; the policy gets one FALLBACK (TX)
+snap S0 $PIN/ktls_stats
+f0=$(tls_pstat $NS1 KtlsTxRexmitFallback)
+echo 50000 >"$dbg/loss"
+if tls_xfer 5002 4194304 "-T off -R ktls" "-T ktls -R off -S 0"; then
+	tap_ok "5 % loss: 4 MiB byte-exact across the automatic fallback"
+else
+	tap_fail "5 % loss: 4 MiB byte-exact across the automatic fallback"
+fi
+echo 0 >"$dbg/loss"
+snap S1 $PIN/ktls_stats
+tls_expect "5 % loss: KtlsTxRexmitFallback rose by one, TX ended in software" \
+	"$((f0 + 1)) modes tx 1" \
+	"$(tls_pstat $NS1 KtlsTxRexmitFallback) $(grep -o 'modes tx [0-9]*' "$RUNDIR/xfer.cli")"
+tls_expect "5 % loss: one FALLBACK (TX) for the flow" "tx_fallback=1 rx_fallback=0" \
+	"$(delta tx_fallback rx_fallback)"
+
+phase verdict-switch
+# --- a program's SW verdict on an event moves the direction to software -----
+# sockops_to_sw answers RESYNC with KTLS_VERDICT(SW); tsa is made to lose
+# its TX stream state once (tx_resync_next): the kernel resyncs it, the
+# event reaches the program at the next sendmsg, TX moves to software
+bpftool prog load "$BPF/test/sockops_to_sw.o" /sys/fs/bpf/to_sw
+attach $CGA /sys/fs/bpf/to_sw
+w0=$(tls_pstat $NS1 KtlsTxSwitchToSw)
+rm -f "$RUNDIR/go"
+# paced (100 ms per 64 KiB) until the switch is seen, then at full speed
+tls_xfer_bg 5003 4194304 "-T off -R ktls" "-T ktls -R off -S 0 -w 100 -g $RUNDIR/go"
+sleep 1
+echo 1 >"$dbg/tx_resync_next"
+for _ in $(seq 1 100); do
+	[ "$(tls_pstat $NS1 KtlsTxSwitchToSw)" -gt "$w0" ] && break
+	sleep 0.2
+done
+touch "$RUNDIR/go"
+if tls_xfer_wait; then
+	tap_ok "SW verdict on RESYNC: 4 MiB byte-exact across the switch"
+else
+	tap_fail "SW verdict on RESYNC: 4 MiB byte-exact across the switch"
+fi
+tls_expect "SW verdict on RESYNC: KtlsTxSwitchToSw rose by one, TX ended in software" \
+	"$((w0 + 1)) modes tx 1" \
+	"$(tls_pstat $NS1 KtlsTxSwitchToSw) $(grep -o 'modes tx [0-9]*' "$RUNDIR/xfer.cli")"
+detach $CGA /sys/fs/bpf/to_sw
+rm -f /sys/fs/bpf/to_sw
 
 phase device-down
 snap S0 $PIN/ktls_stats

@@ -54,26 +54,11 @@ flow() {
 		tls_expect "$tag: RX switches to software / to device" \
 			"$((rsd0 + (rxsw + 1) / 2)) $((rdv0 + rxsw / 2))" \
 			"$(tls_pstat $NS2 KtlsRxSwitchToSw) $(tls_pstat $NS2 KtlsRxSwitchToDevice)"
-	[ "$txsw" != 0 ] && {
-		local enc
-
-		enc=$(tls_ctr $NS1 tsa tx_tls_encrypted_packets)
-		if [ "$enc" -gt "$enc0" ]; then
-			tap_ok "$tag: the device encrypted in its periods"
-		else
-			tap_fail "$tag: the device encrypted in its periods" "$enc0 -> $enc"
-		fi
-	}
-	[ "$rxsw" != 0 ] && {
-		local dec
-
-		dec=$(tls_ctr $NS2 tsb rx_tls_decrypted_packets)
-		if [ "$dec" -gt "$dec0" ]; then
-			tap_ok "$tag: the device decrypted in its periods"
-		else
-			tap_fail "$tag: the device decrypted in its periods" "$dec0 -> $dec"
-		fi
-	}
+	[ "$txsw" != 0 ] && tls_expect "$tag: the device encrypted in its periods" \
+		gt:"$enc0" "$(tls_ctr $NS1 tsa tx_tls_encrypted_packets)"
+	[ "$rxsw" != 0 ] && tls_expect "$tag: the device decrypted in its periods" \
+		gt:"$dec0" "$(tls_ctr $NS2 tsb rx_tls_decrypted_packets)"
+	return 0
 }
 
 # errs_import FILE: tls_mode_errs's TAP lines as this suite's results

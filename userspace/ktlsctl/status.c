@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ktlsctl status: which module provides the ULP "tls", ktls.ko's BPF
- * settings, every counter of /proc/net/tls_stat (this network namespace;
- * absent while no TLS module is loaded), and the policy's counters when
- * its maps are pinned.
+ * settings, the net.ktls sysctls of this network namespace, every counter
+ * of /proc/net/tls_stat (this network namespace; absent while no TLS
+ * module is loaded), and the policy's counters when its maps are pinned.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "out.h"
 
 #define PARAMS		"/sys/module/ktls/parameters/"
+#define SYSCTLS		"/proc/sys/net/ktls/"
 #define TLS_STAT	"/proc/net/tls_stat"
 #define STAT_MAX	64
 
@@ -95,6 +97,36 @@ static void print_params(bool ktls)
 			kv(params[i], val);
 	}
 	if (opt.json)
+		j_end_obj();
+}
+
+static const char *const sysctls[] = {
+	"enable", "device_enable", "device_max_rexmit_pct",
+};
+
+/* net.ktls.*: ktls.ko only, and only those this ktls.ko has */
+static void print_sysctls(bool ktls)
+{
+	char path[128], val[32], name[64];
+	bool any = false;
+	size_t i;
+
+	for (i = 0; ktls && i < ARRAY_SIZE(sysctls); i++) {
+		snprintf(path, sizeof(path), SYSCTLS "%s", sysctls[i]);
+		if (!read_line(path, val, sizeof(val)))
+			continue;
+		if (!any && opt.json)
+			j_obj("sysctl");
+		else if (!any)
+			printf("sysctl:\n");
+		any = true;
+		snprintf(name, sizeof(name), "net.ktls.%s", sysctls[i]);
+		if (opt.json)
+			j_u64(name, strtoull(val, NULL, 10));
+		else
+			printf("    %-30s %6s\n", name, val);
+	}
+	if (any && opt.json)
 		j_end_obj();
 }
 
@@ -179,6 +211,7 @@ int cmd_status(int argc, char **argv)
 		kv("provider", prov ? prov : "none");
 	}
 	print_params(prov && !strcmp(prov, "ktls.ko"));
+	print_sysctls(prov && !strcmp(prov, "ktls.ko"));
 	print_tls_stat(&ts, present);
 	if (print_policy())
 		return 1;
