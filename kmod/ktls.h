@@ -264,6 +264,8 @@ struct ktls_context {
 	struct tls_context base;
 	/* TLS_TX_MAX_PAYLOAD_LEN: user data bytes per record (64..16384) */
 	u16 tx_max_payload_len;
+	/* TLS_RX_RECORD: one record per recvmsg (ktls_rx_record.c) */
+	u8 rx_record;
 	/* device TX (tx_conf == TLS_HW): ktls's own state, ktls_device_tx.h */
 	struct ktls_dtx *dtx;
 	/* device flows: the final free, queued by ktls_device.c */

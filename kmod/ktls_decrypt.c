@@ -546,6 +546,7 @@ describe:
 		rxm->len = plain_len;
 	}
 	rxm->type = type;
+	rxm->full = rxm->len;
 	*out = skb;
 	err = 0;
 

@@ -178,14 +178,17 @@ int ktls_device_tx_resume(struct sock *sk, struct tls_context *ctx)
 	if (rcu_access_pointer(ctx->netdev) == route && dtx_netdev_ok(route) &&
 	    !test_bit(KTLS_DEV_TX_DELETED, &ktls_ctx(ctx)->dev_flags)) {
 		dtx_rexmit_base(sk, ctx);
-		clear_bit(KTLS_DEV_TX_SW, &ktls_ctx(ctx)->dev_flags);
 		/*
 		 * The driver sees the flow again from the next skb; it finds
 		 * its stream state stale and rebuilds it from the records,
-		 * as for any retransmission.
+		 * as for any retransmission. The bit goes last: a route
+		 * change seen by an skb in between (softirq) then finds it
+		 * still set and leaves the hook alone, and the next skb on
+		 * the wrong device sets both again.
 		 */
 		smp_store_release(&sk->sk_validate_xmit_skb,
 				  tls_validate_xmit_skb);
+		clear_bit(KTLS_DEV_TX_SW, &ktls_ctx(ctx)->dev_flags);
 		rc = 0;
 	}
 	ktls_device_offload_end();

@@ -271,8 +271,8 @@ int ktls_rx_next_record(struct sock *sk, struct tls_context *ctx,
 	return err;
 }
 
-int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
-		    int flags, int *addr_len)
+int ktls_rx_stream_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			   int flags)
 {
 	struct tls_context *ctx = tls_get_ctx(sk);
 	struct tls_sw_context_rx *sw = ktls_rx_sw(ctx);
@@ -284,9 +284,6 @@ int ktls_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	bool stop = false;
 	u8 control = 0;
 	int target, err;
-
-	if (unlikely(flags & MSG_ERRQUEUE))
-		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
 
 	err = ktls_rx_reader_lock(sk, sw, flags & MSG_DONTWAIT);
 	if (err)

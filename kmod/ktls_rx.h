@@ -40,6 +40,7 @@
 struct ktls_rx_msg {
 	u32 offset;
 	u32 len;
+	u32 full;	/* the record's plaintext bytes (TLS_GET_RECORD) */
 	u8 type;	/* content type (inner type for TLS 1.3) */
 };
 
@@ -191,6 +192,10 @@ int ktls_rx_rec_read(struct sock *sk, const struct ktls_rx_rec *rec, u32 off,
 		     u8 *buf, u32 len);
 int ktls_rx_rec_sg(struct sock *sk, const struct ktls_rx_rec *rec, u32 off,
 		   u32 len, struct scatterlist *sg);
+
+/* ktls_rx.c: recvmsg in tls.ko's stream model (ktls_rx_recvmsg picks it) */
+int ktls_rx_stream_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			   int flags);
 
 /* ktls_strp.c */
 void ktls_strp_data_ready(struct sock *sk);

@@ -109,6 +109,21 @@ static int ktls_getsockopt_tx_max_payload(struct sock *sk, char __user *optval,
 	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
 }
 
+static int ktls_getsockopt_rx_record(struct sock *sk, char __user *optval,
+				     int __user *optlen)
+{
+	int value = READ_ONCE(ktls_ctx(tls_get_ctx(sk))->rx_record);
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < sizeof(value))
+		return -EINVAL;
+	if (put_user(sizeof(value), optlen))
+		return -EFAULT;
+	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
+}
+
 int ktls_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen)
 {
@@ -137,6 +152,9 @@ int ktls_getsockopt(struct sock *sk, int level, int optname,
 	case TLS_TX_MODE:
 	case TLS_RX_MODE:
 		rc = ktls_mode_get(sk, optval, optlen, optname == TLS_TX_MODE);
+		break;
+	case TLS_RX_RECORD:
+		rc = ktls_getsockopt_rx_record(sk, optval, optlen);
 		break;
 	default:
 		rc = -ENOPROTOOPT;
@@ -432,6 +450,26 @@ static int ktls_set_tx_max_payload(struct sock *sk, sockptr_t optval,
 }
 
 /*
+ * TLS_RX_RECORD: 0 or 1, before or after TLS_RX; the next recvmsg reads
+ * the new way (a record partly read in stream mode continues as one).
+ */
+static int ktls_set_rx_record(struct sock *sk, sockptr_t optval,
+			      unsigned int optlen)
+{
+	int value;
+
+	sock_owned_by_me(sk);
+	if (sockptr_is_null(optval) || optlen < sizeof(value))
+		return -EINVAL;
+	if (copy_from_sockptr(&value, optval, sizeof(value)))
+		return -EFAULT;
+	if (value != 0 && value != 1)
+		return -EINVAL;
+	WRITE_ONCE(ktls_ctx(tls_get_ctx(sk))->rx_record, value);
+	return 0;
+}
+
+/*
  * TLS_TX_MODE / TLS_RX_MODE. A TX switch to the device may sleep for
  * room in TCP (tx_lock held): another switch meanwhile is EBUSY.
  */
@@ -504,6 +542,11 @@ int ktls_setsockopt(struct sock *sk, int level, int optname,
 	case TLS_TX_MODE:
 	case TLS_RX_MODE:
 		rc = ktls_set_mode(sk, optval, optlen, optname == TLS_TX_MODE);
+		break;
+	case TLS_RX_RECORD:
+		lock_sock(sk);
+		rc = ktls_set_rx_record(sk, optval, optlen);
+		release_sock(sk);
 		break;
 	default:
 		rc = -ENOPROTOOPT;

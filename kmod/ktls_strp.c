@@ -61,6 +61,24 @@ static int ktls_strp_parse_header(const struct tls_prot_info *prot,
 }
 
 /*
+ * TLS_RX_RECORD (ktls_rx_record.c) answers with FreeBSD's errnos: a length
+ * below the cipher's minimum is EMSGSIZE (tls.ko: EBADMSG), and a TLS 1.3
+ * outer type other than application data EINVAL (tls.ko does not look;
+ * the record then fails its tag, since the AAD is the header).
+ */
+static int ktls_strp_record_errno(struct ktls_rx *rx, const u8 *hdr, int len)
+{
+	if (!READ_ONCE(ktls_ctx(rx->ctx)->rx_record))
+		return len;
+	if (len == -EBADMSG)
+		return -EMSGSIZE;
+	if (len > 0 && rx->ctx->prot_info.version == TLS_1_3_VERSION &&
+	    hdr[0] != KTLS_RECORD_TYPE_DATA)
+		return -EINVAL;
+	return len;
+}
+
+/*
  * Fatal stream error: stop parsing for good and report it on the socket.
  * sk_err is read once (sock_error() clears it), so the error is also kept
  * in @sticky_err: every later read returns it and poll keeps POLLERR,
@@ -123,6 +141,7 @@ void ktls_strp_check(struct ktls_rx *rx)
 		if (ktls_rxq_peek(sk, 0, hdr + have, sizeof(hdr) - have))
 			return;
 		len = ktls_strp_parse_header(&rx->ctx->prot_info, hdr);
+		len = ktls_strp_record_errno(rx, hdr, len);
 		if (len < 0) {
 			ktls_strp_abort(rx, len);
 			return;

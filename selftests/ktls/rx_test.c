@@ -876,6 +876,7 @@ static void t_read_sock(const struct var *v)
 	close(hook);
 }
 
+#include "rx_record_cases.h"
 #include "cases.h"
 
 static const struct tcase cases[] = {
@@ -888,7 +889,8 @@ static const struct tcase cases[] = {
 	{ "bigxfer", t_bigxfer }, { "copymode", t_copymode },
 	{ "hdr_stash", t_hdr_stash }, { "rekey", t_rekey },
 	{ "nopad", t_nopad }, { "guess", t_guess }, { "prequeue", t_prequeue },
-	{ "read_sock", t_read_sock },
+	{ "read_sock", t_read_sock }, { "record", t_record },
+	{ "record_small", t_record_small }, { "record_errs", t_record_errs },
 };
 
 

@@ -90,13 +90,20 @@ dev_unpair() {
 	tlssim_gone 10
 }
 
-# dev_loss PPM: drop PPM per million of bsa's frames (the data direction)
+# dev_loss PPM: drop PPM per million of bsa's frames (the data direction).
+# The figure is the device under loss: ktls.ko's automatic move to
+# software past net.ktls.device_max_rexmit_pct is off meanwhile (the
+# sender's namespace; tls.ko has no such sysctl).
 dev_loss() {
-	local d
+	local d pct=2
 
 	for d in /sys/kernel/debug/tlssim/*/; do
 		[ "$(cat "$d/ifname" 2>/dev/null)" = bsa ] && echo "$1" >"$d/loss"
 	done
+	[ "$1" != 0 ] && pct=0
+	ip netns exec "$DEV_NS_S" sysctl -qw net.ktls.device_max_rexmit_pct=$pct \
+		2>/dev/null
+	return 0
 }
 
 # dev_bulk LABEL ROUND PROVIDER MODE CONFIGS

@@ -86,10 +86,18 @@
 #define TLS_MODE_DEVICE			2
 
 /*
- * TLS_RX_RECORD (int, 0 or 1): per-record receive (FreeBSD's receive
- * model). With 1, every recvmsg returns bytes of one record only, with a
- * TLS_GET_RECORD cmsg (level SOL_TLS) describing the record, and MSG_EOR
- * on the call that returns the record's last byte.
+ * TLS_RX_RECORD (int, 0 or 1; EINVAL otherwise): per-record receive
+ * (FreeBSD's receive model), settable before or after TLS_RX. With 1,
+ * every recvmsg returns bytes of one record only, with a TLS_GET_RECORD
+ * cmsg (level SOL_TLS) describing the record on every call (MSG_CTRUNC
+ * without room for it), and MSG_EOR on the call that returns the record's
+ * last byte: a smaller buffer gets the record's first bytes, and the
+ * next call continues it. MSG_PEEK does not consume; MSG_WAITALL does
+ * not join records; empty data records are skipped. Errnos as FreeBSD's:
+ * EMSGSIZE a length too large or too small, or the end of the stream
+ * inside a record; EINVAL another version, or a TLS 1.3 outer type other
+ * than 23; EBADMSG a record that fails authentication (fatal, as in
+ * stream mode). splice and read_sock keep stream semantics.
  */
 #define TLS_RX_RECORD			(KTLS_OPT_EXT_BASE + 2)
 #define TLS_GET_RECORD			(KTLS_CMSG_EXT_BASE + 0)
@@ -99,7 +107,7 @@ struct tls_get_record {
 	__u8 tls_type;		/* content type (TLS 1.3: the inner type) */
 	__u8 tls_vmajor;	/* version as on the wire: 3 */
 	__u8 tls_vminor;	/* 3 for TLS 1.2 and TLS 1.3 */
-	__u16 tls_length;	/* plaintext bytes of the record, big-endian */
+	__be16 tls_length;	/* plaintext bytes of the record, big-endian */
 };
 
 /*
