@@ -404,14 +404,12 @@ int ktls_get_info(struct sock *sk, struct sk_buff *skb);
 size_t ktls_get_info_size(const struct sock *sk);
 
 /*
- * TLS_TX_MODE / TLS_RX_MODE (ktls_mode.c), from ktls_sockopt.c. get: under
- * lock_sock. set: TX under ctx->tx_lock and lock_sock, RX under lock_sock,
- * with KTLS_DEV_SWITCHING taken by the caller; *@tx_old receives a
- * software TX context to free with ktls_tx_sw_free_detached() once both
- * locks are dropped.
+ * Setting TLS_TX_MODE / TLS_RX_MODE (ktls_mode.c; getsockopt reads
+ * ktls_mode()), from ktls_sockopt.c: TX under ctx->tx_lock and lock_sock,
+ * RX under lock_sock, with KTLS_DEV_SWITCHING taken by the caller;
+ * *@tx_old receives a software TX context to free with
+ * ktls_tx_sw_free_detached() once both locks are dropped.
  */
-int ktls_mode_get(struct sock *sk, char __user *optval, int __user *optlen,
-		  bool tx);
 int ktls_mode_set(struct sock *sk, sockptr_t optval, unsigned int optlen,
 		  bool tx, void **tx_old);
 /* the per-cipher install counters (KtlsSw*, KtlsDevice*) */
@@ -586,6 +584,13 @@ void ktls_device_exit(void);
 struct net_device *ktls_device_lookup(struct sock *sk);
 int ktls_device_offload_begin(struct net_device *netdev);
 void ktls_device_offload_end(void);
+/*
+ * A mode switch back to the device: the route's device, held and up,
+ * with the offload lock taken (ctx->netdev cannot change meanwhile), or
+ * NULL; _end() drops both.
+ */
+struct net_device *ktls_device_route_begin(struct sock *sk);
+void ktls_device_route_end(struct net_device *netdev);
 void ktls_device_attach(struct sock *sk, struct tls_context *ctx,
 			struct net_device *netdev);
 int ktls_device_resync(struct sock *sk, struct tls_context *ctx, u32 seq,

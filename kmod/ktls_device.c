@@ -73,6 +73,23 @@ void ktls_device_offload_end(void)
 	up_read(&ktls_offload_rwsem);
 }
 
+struct net_device *ktls_device_route_begin(struct sock *sk)
+{
+	struct net_device *netdev = ktls_device_lookup(sk);
+
+	if (netdev && ktls_device_offload_begin(netdev)) {
+		dev_put(netdev);
+		return NULL;
+	}
+	return netdev;
+}
+
+void ktls_device_route_end(struct net_device *netdev)
+{
+	ktls_device_offload_end();
+	dev_put(netdev);
+}
+
 static void ktls_device_free_work(struct work_struct *work)
 {
 	struct ktls_context *kctx = container_of(work, struct ktls_context,

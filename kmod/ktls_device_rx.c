@@ -524,13 +524,9 @@ int ktls_device_rx_resume(struct sock *sk, struct tls_context *ctx)
 	sock_owned_by_me(sk);
 	if (test_bit(TLS_RX_DEV_DEGRADED, &ctx->flags))
 		return -ENXIO;
-	route = ktls_device_lookup(sk);
+	route = ktls_device_route_begin(sk);
 	if (!route)
 		return -ENXIO;
-	if (ktls_device_offload_begin(route)) {
-		dev_put(route);
-		return -ENXIO;
-	}
 	mutex_lock(&ktls_dev_rx_mutex);
 	if (rx->dev.old_aead) {
 		/* records the device may have marked under the old key */
@@ -548,8 +544,7 @@ int ktls_device_rx_resume(struct sock *sk, struct tls_context *ctx)
 			err = -ENXIO;
 	}
 	mutex_unlock(&ktls_dev_rx_mutex);
-	ktls_device_offload_end();
-	dev_put(route);
+	ktls_device_route_end(route);
 	return err;
 }
 

@@ -167,14 +167,9 @@ int ktls_device_tx_resume(struct sock *sk, struct tls_context *ctx)
 	sock_owned_by_me(sk);
 	if (test_bit(KTLS_DEV_TX_DELETED, &ktls_ctx(ctx)->dev_flags))
 		return -ENXIO;
-	route = ktls_device_lookup(sk);
+	route = ktls_device_route_begin(sk);
 	if (!route)
 		return -ENXIO;
-	/* under the offload lock ctx->netdev cannot go (device down) */
-	if (ktls_device_offload_begin(route)) {
-		dev_put(route);
-		return -ENXIO;
-	}
 	if (rcu_access_pointer(ctx->netdev) == route && dtx_netdev_ok(route) &&
 	    !test_bit(KTLS_DEV_TX_DELETED, &ktls_ctx(ctx)->dev_flags)) {
 		dtx_rexmit_base(sk, ctx);
@@ -191,8 +186,7 @@ int ktls_device_tx_resume(struct sock *sk, struct tls_context *ctx)
 		clear_bit(KTLS_DEV_TX_SW, &ktls_ctx(ctx)->dev_flags);
 		rc = 0;
 	}
-	ktls_device_offload_end();
-	dev_put(route);
+	ktls_device_route_end(route);
 	return rc;
 }
 

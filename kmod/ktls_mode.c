@@ -29,25 +29,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/net.h>
-#include <linux/uaccess.h>
 
 #include "ktls.h"
-
-int ktls_mode_get(struct sock *sk, char __user *optval, int __user *optlen,
-		  bool tx)
-{
-	int value, len;
-
-	sock_owned_by_me(sk);
-	if (get_user(len, optlen))
-		return -EFAULT;
-	if (len < sizeof(value))
-		return -EINVAL;
-	value = ktls_mode(tls_get_ctx(sk), tx);
-	if (put_user(sizeof(value), optlen))
-		return -EFAULT;
-	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
-}
 
 /* The route's device offloads this direction and may be used for it. */
 static bool ktls_mode_device_ok(struct sock *sk, struct tls_context *ctx,

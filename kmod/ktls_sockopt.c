@@ -94,34 +94,33 @@ static int ktls_getsockopt_no_pad(struct sock *sk, char __user *optval,
 	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
 }
 
+/* A fixed-size value: EINVAL if the caller's room is smaller. */
+static int ktls_getsockopt_val(char __user *optval, int __user *optlen,
+			       const void *value, int size)
+{
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < size)
+		return -EINVAL;
+	if (put_user(size, optlen))
+		return -EFAULT;
+	return copy_to_user(optval, value, size) ? -EFAULT : 0;
+}
+
 static int ktls_getsockopt_tx_max_payload(struct sock *sk, char __user *optval,
 					  int __user *optlen)
 {
 	u16 value = ktls_ctx(tls_get_ctx(sk))->tx_max_payload_len;
-	int len;
 
-	if (get_user(len, optlen))
-		return -EFAULT;
-	if (len < sizeof(value))
-		return -EINVAL;
-	if (put_user(sizeof(value), optlen))
-		return -EFAULT;
-	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
+	return ktls_getsockopt_val(optval, optlen, &value, sizeof(value));
 }
 
-static int ktls_getsockopt_rx_record(struct sock *sk, char __user *optval,
-				     int __user *optlen)
+static int ktls_getsockopt_int(char __user *optval, int __user *optlen,
+			       int value)
 {
-	int value = READ_ONCE(ktls_ctx(tls_get_ctx(sk))->rx_record);
-	int len;
-
-	if (get_user(len, optlen))
-		return -EFAULT;
-	if (len < sizeof(value))
-		return -EINVAL;
-	if (put_user(sizeof(value), optlen))
-		return -EFAULT;
-	return copy_to_user(optval, &value, sizeof(value)) ? -EFAULT : 0;
+	return ktls_getsockopt_val(optval, optlen, &value, sizeof(value));
 }
 
 int ktls_getsockopt(struct sock *sk, int level, int optname,
@@ -151,10 +150,12 @@ int ktls_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TLS_TX_MODE:
 	case TLS_RX_MODE:
-		rc = ktls_mode_get(sk, optval, optlen, optname == TLS_TX_MODE);
+		rc = ktls_getsockopt_int(optval, optlen,
+					 ktls_mode(ctx, optname == TLS_TX_MODE));
 		break;
 	case TLS_RX_RECORD:
-		rc = ktls_getsockopt_rx_record(sk, optval, optlen);
+		rc = ktls_getsockopt_int(optval, optlen,
+					 READ_ONCE(ktls_ctx(ctx)->rx_record));
 		break;
 	default:
 		rc = -ENOPROTOOPT;
