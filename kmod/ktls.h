@@ -119,11 +119,22 @@ void ktls_nonce_set_explicit(const struct tls_prot_info *prot, u8 *nonce,
 			     const u8 *explicit);
 /* Pointer to the explicit part of a nonce built by ktls_build_nonce(). */
 u8 *ktls_nonce_explicit(const struct tls_prot_info *prot, u8 *nonce);
-/* True when the records carry an explicit nonce (TLS 1.2, not ChaCha). */
+/* an AES-CBC + HMAC suite (ktls_cbc.c), not an AEAD */
+static inline bool ktls_prot_is_cbc(const struct tls_prot_info *prot)
+{
+	return prot->cipher_type >= TLS_CIPHER_AES_CBC_128_SHA1 &&
+	       prot->cipher_type <= TLS_CIPHER_AES_CBC_256_SHA384;
+}
+
+/*
+ * True when the records carry an AEAD explicit nonce (TLS 1.2, not
+ * ChaCha; CBC's explicit IV is ktls_cbc.c's).
+ */
 static inline bool ktls_has_explicit_nonce(const struct tls_prot_info *prot)
 {
 	return prot->version != TLS_1_3_VERSION &&
-	       prot->cipher_type != TLS_CIPHER_CHACHA20_POLY1305;
+	       prot->cipher_type != TLS_CIPHER_CHACHA20_POLY1305 &&
+	       !ktls_prot_is_cbc(prot);
 }
 
 /*
@@ -152,6 +163,74 @@ bool ktls_cipher_ctx_advance(const struct tls_prot_info *prot,
 /* Write the 5-byte record header (and TLS 1.2 explicit nonce) to @buf. */
 void ktls_build_header(const struct tls_prot_info *prot, u8 *buf,
 		       size_t plaintext_len, u8 type, const u8 *nonce);
+
+/* ------------------------------------------------------------------ */
+/* AES-CBC + HMAC suites (ktls_cbc.c; records: ktls_tx_cbc.c, ktls_rx_cbc.c) */
+/* ------------------------------------------------------------------ */
+
+#define KTLS_CBC_BLOCK		16
+#define KTLS_CBC_MAC_MAX	48
+/* padding bytes a record may carry, the length byte included */
+#define KTLS_CBC_PAD_MAX	256
+/* the longest record after its header (RFC 5246 6.2.3: 2^14 + 2048) */
+#define KTLS_CBC_REC_MAX	(TLS_MAX_PAYLOAD_SIZE + 2048)
+/* MAC and minimal padding, as sent */
+#define KTLS_CBC_TRAILER_MAX	(KTLS_CBC_MAC_MAX + KTLS_CBC_BLOCK)
+
+struct ktls_cbc_suite;
+
+/* One direction's CBC state, in ktls_context.cbc[KTLS_COUNT_TX / _RX]. */
+struct ktls_cbc {
+	const struct ktls_cbc_suite *suite;
+	struct crypto_sync_skcipher *aes;
+	struct crypto_shash *hmac;
+	/* the info as set: struct tls_context has no room for it */
+	struct tls_crypto_info_aes_cbc_hmac ci;
+	u8 mac_size;
+	/* RX: one record after its header, decrypted in place */
+	u8 *buf;
+};
+
+bool ktls_cipher_is_cbc(u16 cipher_type);
+/*
+ * TLS_TX / TLS_RX with a CBC suite: check @hdr (already read) against the
+ * suite's versions and net.ktls.cbc_enable, read the whole info. Errnos:
+ * EOPNOTSUPP disabled, EINVAL version or length, EPROTONOSUPPORT TLS 1.0
+ * receive.
+ */
+int ktls_cbc_read_info(struct net *net, bool tx,
+		       const struct tls_crypto_info *hdr, sockptr_t optval,
+		       unsigned int optlen, struct ktls_cbc **out);
+/* Transforms and keys; fill @prot and the IV/sequence of @cctx. */
+int ktls_cbc_init(struct ktls_cbc *cbc, struct tls_prot_info *prot,
+		  struct cipher_context *cctx, bool rx);
+void ktls_cbc_free(struct ktls_cbc *cbc);
+int ktls_cbc_get_info(const struct ktls_cbc *cbc,
+		      const struct cipher_context *cctx, char __user *optval,
+		      int len);
+/* bytes of MAC and minimal padding after @data_len plaintext bytes */
+u32 ktls_cbc_trailer(const struct ktls_cbc *cbc, u32 data_len);
+/* the padding after the MAC in @trailer (ktls_cbc_trailer() bytes) */
+void ktls_cbc_fill_trailer(const struct ktls_cbc *cbc, u8 *trailer,
+			   u32 data_len);
+void ktls_cbc_new_iv(u8 *iv);
+/* HMAC of the first @len bytes of @sg into @mac */
+int ktls_cbc_mac_sg(struct ktls_cbc *cbc, struct scatterlist *sg, u32 len,
+		    u8 *mac);
+int ktls_cbc_crypt(struct ktls_cbc *cbc, struct scatterlist *src,
+		   struct scatterlist *dst, u32 len, u8 *iv, bool enc);
+int ktls_cbc_open(struct ktls_cbc *cbc, const struct tls_prot_info *prot,
+		  u8 type, const char *rec_seq, u8 *buf, u32 len, u8 *iv,
+		  u32 *data_len);
+int ktls_cbc_check_len(const struct ktls_cbc *cbc,
+		       const struct tls_prot_info *prot, u32 len);
+
+/* The version's minor byte in headers and MACs (TLS 1.3: 3, as 1.2) */
+static inline u8 ktls_wire_minor(const struct tls_prot_info *prot)
+{
+	return prot->version == TLS_1_3_VERSION ? TLS_1_2_VERSION_MINOR :
+						  prot->version & 0xff;
+}
 
 /* ------------------------------------------------------------------ */
 /* Statistics (per netns, /proc/net/tls_stat: ktls_stats.c, a leaf)   */
@@ -191,6 +270,9 @@ enum ktls_mib {
 	KTLS_MIB_SWCHACHA20,
 	KTLS_MIB_SWOTHER,
 	KTLS_MIB_DEVICEAESGCM,
+	KTLS_MIB_SWAESCBC,
+	/* records that failed authentication or had a malformed header */
+	KTLS_MIB_CORRUPTEDRECORDS,
 	KTLS_MIB_MAX
 };
 
@@ -205,6 +287,7 @@ struct ktls_net {
 	int enable;
 	int device_enable;
 	int device_max_rexmit_pct;
+	int cbc_enable;
 	struct ctl_table_header *sysctl;
 };
 
@@ -280,6 +363,8 @@ struct ktls_context {
 	/* device TX: TCP's counts when the device last took TX over */
 	u32 rexmit_segs0;
 	u32 rexmit_retrans0;
+	/* a CBC suite's state per direction (ktls_cbc.c), else NULL */
+	struct ktls_cbc *cbc[2];
 };
 
 /* TX's device context is deleted (rekey moved TX to software) */

@@ -188,7 +188,7 @@ void ktls_build_aad(const struct tls_prot_info *prot, u8 *aad,
 	}
 	aad[0] = type;
 	aad[1] = TLS_1_2_VERSION_MAJOR;
-	aad[2] = TLS_1_2_VERSION_MINOR;
+	aad[2] = ktls_wire_minor(prot);
 	aad[3] = len >> 8;
 	aad[4] = len & 0xff;
 }
@@ -223,7 +223,7 @@ void ktls_build_header(const struct tls_prot_info *prot, u8 *buf,
 
 	buf[0] = prot->version == TLS_1_3_VERSION ? KTLS_RECORD_TYPE_DATA : type;
 	buf[1] = TLS_1_2_VERSION_MAJOR;
-	buf[2] = TLS_1_2_VERSION_MINOR;
+	buf[2] = ktls_wire_minor(prot);
 	buf[3] = len >> 8;
 	buf[4] = len & 0xff;
 	if (ktls_has_explicit_nonce(prot))

@@ -500,6 +500,14 @@ int ktls_decrypt_record(struct sock *sk, struct tls_context *ctx,
 	if (err)
 		goto fail;
 
+	if (ktls_prot_is_cbc(prot)) {
+		err = ktls_rx_cbc_open(sk, ctx, rec, hdr, out);
+		kfree_skb(rec->skb);
+		rec->skb = NULL;
+		if (err)
+			goto fail;
+		goto advance;
+	}
 	if (rec->skb) {
 		/* copy mode: the record is in our own pages, decrypt in place */
 		off = prot->prepend_size;
@@ -564,6 +572,7 @@ advance:
 fail:
 	if (err == -EBADMSG) {
 		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_DECRYPTERROR);
+		KTLS_INC_STATS(sock_net(sk), KTLS_MIB_CORRUPTEDRECORDS);
 		ktls_event_note(ctx, KTLS_EV_DECRYPT_ERROR);
 	}
 	kfree_skb(skb);

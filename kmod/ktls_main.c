@@ -68,6 +68,8 @@ void ktls_ctx_free(struct sock *sk, struct tls_context *ctx)
 
 	memzero_explicit(&ctx->crypto_send, sizeof(ctx->crypto_send));
 	memzero_explicit(&ctx->crypto_recv, sizeof(ctx->crypto_recv));
+	ktls_cbc_free(kctx->cbc[KTLS_COUNT_TX]);
+	ktls_cbc_free(kctx->cbc[KTLS_COUNT_RX]);
 	mutex_destroy(&ctx->tx_lock);
 	if (sk)
 		kfree_rcu(kctx, base.rcu);

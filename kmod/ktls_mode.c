@@ -76,7 +76,8 @@ void ktls_mode_count_cipher(struct net *net, u16 cipher, bool device)
 		mib = KTLS_MIB_SWCHACHA20;
 		break;
 	default:
-		mib = KTLS_MIB_SWOTHER;
+		mib = ktls_cipher_is_cbc(cipher) ? KTLS_MIB_SWAESCBC :
+						   KTLS_MIB_SWOTHER;
 		break;
 	}
 	KTLS_INC_STATS(net, mib);

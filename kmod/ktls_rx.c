@@ -494,10 +494,17 @@ int ktls_rx_sw_init(struct sock *sk, struct tls_context *ctx,
 	mem = kzalloc(KTLS_RX_PRIV_OFF + sizeof(*rx), GFP_KERNEL);
 	if (!mem)
 		return -ENOMEM;
-	err = ktls_aead_alloc(ctx, ci, &aead);
-	if (err)
-		goto free_mem;
-	err = ktls_cipher_ctx_init(&ctx->prot_info, &ctx->rx, ci);
+	if (ktls_cipher_is_cbc(ci->cipher_type)) {
+		/* no AEAD: ktls_rx_cbc.c opens the records */
+		aead = NULL;
+		err = ktls_cbc_init(ktls_ctx(ctx)->cbc[KTLS_COUNT_RX],
+				    &ctx->prot_info, &ctx->rx, true);
+	} else {
+		err = ktls_aead_alloc(ctx, ci, &aead);
+		if (err)
+			goto free_mem;
+		err = ktls_cipher_ctx_init(&ctx->prot_info, &ctx->rx, ci);
+	}
 	if (err)
 		goto free_aead;
 

@@ -190,6 +190,13 @@ void ktls_rx_dmap_reset(struct ktls_rx_dmap *map);
 void ktls_rx_dmap_free(struct ktls_rx_dmap *map);
 int ktls_rx_rec_read(struct sock *sk, const struct ktls_rx_rec *rec, u32 off,
 		     u8 *buf, u32 len);
+/*
+ * ktls_rx_cbc.c: decrypt and check a CBC record into a new *@out
+ * (described by ktls_rx_msg()); -EBADMSG for a bad MAC or padding.
+ */
+int ktls_rx_cbc_open(struct sock *sk, struct tls_context *ctx,
+		     struct ktls_rx_rec *rec, const u8 *hdr,
+		     struct sk_buff **out);
 int ktls_rx_rec_sg(struct sock *sk, const struct ktls_rx_rec *rec, u32 off,
 		   u32 len, struct scatterlist *sg);
 

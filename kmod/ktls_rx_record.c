@@ -97,8 +97,8 @@ static int ktls_rx_record_recvmsg(struct sock *sk, struct msghdr *msg,
 
 	info.tls_type = rxm->type;
 	info.tls_vmajor = TLS_1_2_VERSION_MAJOR;
-	/* on the wire TLS 1.3 records carry 3,3 too */
-	info.tls_vminor = TLS_1_2_VERSION_MINOR;
+	/* on the wire TLS 1.3 records carry 3,3 too; CBC's 1.1 carries 3,2 */
+	info.tls_vminor = ktls_wire_minor(&ctx->prot_info);
 	info.tls_length = htons(rxm->full);
 	err = put_cmsg(msg, SOL_TLS, TLS_GET_RECORD, sizeof(info), &info);
 	if (err)

@@ -44,6 +44,10 @@ static int ktls_getsockopt_conf(struct sock *sk, char __user *optval,
 
 	if (len == sizeof(*ci))
 		return copy_to_user(optval, ci, sizeof(*ci)) ? -EFAULT : 0;
+	if (ktls_cipher_is_cbc(ci->cipher_type))
+		return ktls_cbc_get_info(ktls_ctx(ctx)->cbc[tx ? KTLS_COUNT_TX :
+								 KTLS_COUNT_RX],
+					 cctx, optval, len);
 
 	c = ktls_cipher_get(ci->cipher_type);
 	if (!c || len != c->crypto_info_size)
@@ -184,6 +188,14 @@ static int ktls_read_crypto_info(union tls_crypto_context *dst,
 
 	if (copy_from_sockptr(ci, optval, sizeof(*ci)))
 		return -EFAULT;
+	/* a CBC suite: ktls_cbc_read_info() reads the rest, kept in kctx */
+	if (!cur && ktls_cipher_is_cbc(ci->cipher_type)) {
+		if (TLS_CRYPTO_INFO_READY(alt) &&
+		    (alt->version != ci->version ||
+		     alt->cipher_type != ci->cipher_type))
+			return -EINVAL;
+		return 0;
+	}
 
 	if (cur) {
 		/* a rekey keeps the version and the cipher */
@@ -278,6 +290,10 @@ static int ktls_set_conf(struct sock *sk, sockptr_t optval,
 	if (!READ_ONCE(ktls_net(net)->enable))
 		return -EOPNOTSUPP;
 	rc = ktls_read_crypto_info(mine, optval, optlen, NULL, &other->info);
+	if (!rc && ktls_cipher_is_cbc(mine->info.cipher_type))
+		rc = ktls_cbc_read_info(net, tx, &mine->info, optval, optlen,
+					&ktls_ctx(ctx)->cbc[tx ? KTLS_COUNT_TX :
+								KTLS_COUNT_RX]);
 	if (rc)
 		goto out_clear;
 	KTLS_INC_STATS(net, KTLS_MIB_ENABLECALLS);
@@ -366,6 +382,9 @@ out_refused:
 	ktls_bpf_installed(sk, tx, KTLS_MODE_NONE, rc, verdict, ifindex);
 out_clear:
 	memzero_explicit(mine, sizeof(*mine));
+	/* TLS_TX / TLS_RX may be tried again */
+	ktls_cbc_free(ktls_ctx(ctx)->cbc[tx ? KTLS_COUNT_TX : KTLS_COUNT_RX]);
+	ktls_ctx(ctx)->cbc[tx ? KTLS_COUNT_TX : KTLS_COUNT_RX] = NULL;
 	return rc;
 out_rekey_err:
 	KTLS_INC_STATS(net, tx ? KTLS_MIB_TXREKEYERROR : KTLS_MIB_RXREKEYERROR);

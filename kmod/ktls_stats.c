@@ -49,6 +49,8 @@ static const char * const ktls_mib_names[KTLS_MIB_MAX] = {
 	[KTLS_MIB_SWCHACHA20]		= "KtlsSwChacha20",
 	[KTLS_MIB_SWOTHER]		= "KtlsSwOther",
 	[KTLS_MIB_DEVICEAESGCM]		= "KtlsDeviceAesGcm",
+	[KTLS_MIB_SWAESCBC]		= "KtlsSwAesCbc",
+	[KTLS_MIB_CORRUPTEDRECORDS]	= "KtlsCorruptedRecords",
 };
 
 static int ktls_statistics_seq_show(struct seq_file *seq, void *v)

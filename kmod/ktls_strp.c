@@ -41,12 +41,21 @@
  * Validate a record header; return the full record length (header
  * included) or the errno tls.ko gives for a bad header.
  */
-static int ktls_strp_parse_header(const struct tls_prot_info *prot,
-				  const u8 *hdr)
+static int ktls_strp_parse_header(struct tls_context *ctx, const u8 *hdr)
 {
+	const struct tls_prot_info *prot = &ctx->prot_info;
 	u32 data_len = ((u32)hdr[3] << 8) | hdr[4];
 	u32 overhead = prot->tag_size;
+	int err;
 
+	if (ktls_prot_is_cbc(prot)) {
+		if (hdr[1] != TLS_1_2_VERSION_MAJOR ||
+		    hdr[2] != ktls_wire_minor(prot))
+			return -EINVAL;
+		err = ktls_cbc_check_len(ktls_ctx(ctx)->cbc[KTLS_COUNT_RX],
+					 prot, data_len);
+		return err ? err : TLS_HEADER_SIZE + data_len;
+	}
 	if (ktls_has_explicit_nonce(prot))
 		overhead += prot->iv_size;
 
@@ -68,11 +77,17 @@ static int ktls_strp_parse_header(const struct tls_prot_info *prot,
  */
 static int ktls_strp_record_errno(struct ktls_rx *rx, const u8 *hdr, int len)
 {
+	const struct tls_prot_info *prot = &rx->ctx->prot_info;
+
 	if (!READ_ONCE(ktls_ctx(rx->ctx)->rx_record))
 		return len;
 	if (len == -EBADMSG)
 		return -EMSGSIZE;
-	if (len > 0 && rx->ctx->prot_info.version == TLS_1_3_VERSION &&
+	/* TLS 1.3: no room for the content type after the tag (FreeBSD) */
+	if (len > 0 && prot->version == TLS_1_3_VERSION &&
+	    len < TLS_HEADER_SIZE + prot->tag_size + prot->tail_size)
+		return -EMSGSIZE;
+	if (len > 0 && prot->version == TLS_1_3_VERSION &&
 	    hdr[0] != KTLS_RECORD_TYPE_DATA)
 		return -EINVAL;
 	return len;
@@ -140,9 +155,11 @@ void ktls_strp_check(struct ktls_rx *rx)
 		memcpy(hdr, rx->stash, have);
 		if (ktls_rxq_peek(sk, 0, hdr + have, sizeof(hdr) - have))
 			return;
-		len = ktls_strp_parse_header(&rx->ctx->prot_info, hdr);
+		len = ktls_strp_parse_header(rx->ctx, hdr);
 		len = ktls_strp_record_errno(rx, hdr, len);
 		if (len < 0) {
+			/* FreeBSD's corrupted_records: malformed or failed */
+			KTLS_INC_STATS(sock_net(sk), KTLS_MIB_CORRUPTEDRECORDS);
 			ktls_strp_abort(rx, len);
 			return;
 		}

@@ -13,6 +13,8 @@
  *   device_max_rexmit_pct a device TX flow retransmitting more than this
  *                         share of its segments moves to software, once
  *                         (FreeBSD ifnet_max_rexmit_pct); 0 never; 2
+ *   cbc_enable            the AES-CBC suites may be set (0: EOPNOTSUPP);
+ *                         0, since they are legacy (FreeBSD's default 1)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,6 +49,14 @@ static struct ctl_table ktls_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE_HUNDRED,
 	},
+	{
+		.procname	= "cbc_enable",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{ }
 };
 
@@ -65,6 +75,7 @@ int ktls_sysctl_net_init(struct net *net, struct ktls_net *kn)
 	t[0].data = &kn->enable;
 	t[1].data = &kn->device_enable;
 	t[2].data = &kn->device_max_rexmit_pct;
+	t[3].data = &kn->cbc_enable;
 	kn->sysctl = ktls_register_net_sysctl(net, "net/ktls", t,
 					      ARRAY_SIZE(ktls_sysctl_template) - 1);
 	if (!kn->sysctl) {

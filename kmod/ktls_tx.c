@@ -361,6 +361,15 @@ int ktls_tx_sw_init(struct sock *sk, struct tls_context *ctx,
 	INIT_DELAYED_WORK(&txc->work, ktls_tx_work);
 	txc->sk = sk;
 
+	if (ktls_cipher_is_cbc(ci->cipher_type)) {
+		/* no AEAD: ktls_tx_cbc.c seals the records */
+		rc = ktls_cbc_init(ktls_ctx(ctx)->cbc[KTLS_COUNT_TX],
+				   &ctx->prot_info, &ctx->tx, false);
+		if (rc)
+			goto err_free;
+		ctx->priv_ctx_tx = txc;
+		return 0;
+	}
 	rc = ktls_aead_alloc(ctx, ci, &txc->aead);
 	if (rc)
 		goto err_free;

@@ -55,6 +55,8 @@ struct ktls_tx_rec {
 	u16 reqsize;		/* of the AEAD request context after @req */
 	u8 aad[KTLS_AAD_BUF_SIZE];
 	u8 nonce[KTLS_NONCE_BUF_SIZE];
+	/* CBC: the MAC and padding, the source of a referencing record's */
+	u8 trailer[KTLS_CBC_TRAILER_MAX];
 	/* aad + the en data region; one extra entry as end guard */
 	struct scatterlist sg[MAX_MSG_FRAGS + 2];
 	/* aad + @pl + TLS 1.3 type: the source of an out-of-place record */
@@ -103,6 +105,22 @@ int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 		       struct ktls_tx_rec *rec, struct iov_iter *from,
 		       size_t len, bool by_ref);
 int ktls_tx_close_rec(struct sock *sk, struct tls_context *ctx, int flags);
+/* write @len bytes of @buf into @m at byte @off (its memory is there) */
+int ktls_tx_msg_write(struct sk_msg *m, u32 off, const void *buf, u32 len);
+/*
+ * rec->sg_pl, the source of a referencing record: the AAD, the caller's
+ * pages, then @tail_len bytes at @tail (TLS 1.3's type, CBC's trailer)
+ */
+struct scatterlist *ktls_tx_rec_build_pl_sg(const struct tls_prot_info *prot,
+					    struct ktls_tx_rec *rec,
+					    void *tail, u32 tail_len);
+/* rec->sg: the AAD, then @len bytes of rec->en after the header */
+void ktls_tx_rec_build_sg(const struct tls_prot_info *prot,
+			  struct ktls_tx_rec *rec, u32 len);
+
+/* ktls_tx_cbc.c: MAC, pad and encrypt a closed CBC record */
+int ktls_tx_cbc_seal(struct sock *sk, struct tls_context *ctx,
+		     struct ktls_tx_rec *rec);
 int ktls_tx_push(struct sock *sk, struct tls_context *ctx, int flags);
 /* module exit: free the records kept for reuse */
 void ktls_tx_rec_cache_drain(void);

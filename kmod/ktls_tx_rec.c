@@ -36,7 +36,9 @@ static DEFINE_PER_CPU(struct ktls_spare, ktls_tx_spare);
 struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
 				      u8 type)
 {
-	size_t size = sizeof(struct ktls_tx_rec) + crypto_aead_reqsize(txc->aead);
+	/* a CBC suite has no AEAD (and needs no request context) */
+	u16 reqsize = txc->aead ? crypto_aead_reqsize(txc->aead) : 0;
+	size_t size = sizeof(struct ktls_tx_rec) + reqsize;
 	struct ktls_tx_rec *rec = ktls_spare_get(&ktls_tx_spare, size);
 
 	if (!rec) {
@@ -46,7 +48,7 @@ struct ktls_tx_rec *ktls_tx_rec_alloc(struct sock *sk, struct ktls_tx_ctx *txc,
 		sk_msg_init(&rec->en);
 	}
 	INIT_LIST_HEAD(&rec->list);
-	rec->reqsize = crypto_aead_reqsize(txc->aead);
+	rec->reqsize = reqsize;
 	rec->data_len = 0;
 	rec->sent = 0;
 	rec->tx_flags = 0;
@@ -69,6 +71,7 @@ static void rec_wipe(struct ktls_tx_rec *rec)
 {
 	memzero_explicit(rec->aad, sizeof(rec->aad));
 	memzero_explicit(rec->nonce, sizeof(rec->nonce));
+	memzero_explicit(rec->trailer, sizeof(rec->trailer));
 	memzero_explicit(&rec->req, sizeof(rec->req) + rec->reqsize);
 }
 
@@ -113,7 +116,7 @@ static int msg_copy_in(struct sk_msg *m, u32 off, struct iov_iter *from,
 	return 0;
 }
 
-static int msg_write(struct sk_msg *m, u32 off, const void *buf, u32 len)
+int ktls_tx_msg_write(struct sk_msg *m, u32 off, const void *buf, u32 len)
 {
 	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
 	struct iov_iter it;
@@ -231,11 +234,9 @@ int ktls_tx_rec_append(struct sock *sk, struct tls_context *ctx,
 	return len;
 }
 
-/* aad + the region of @rec after the header, as one flat scatterlist */
-static void rec_build_sg(const struct tls_prot_info *prot,
-			 struct ktls_tx_rec *rec)
+void ktls_tx_rec_build_sg(const struct tls_prot_info *prot,
+			  struct ktls_tx_rec *rec, u32 len)
 {
-	u32 len = rec->data_len + prot->tail_size + prot->tag_size;
 	u32 off = prot->prepend_size;
 	struct sk_msg *m = &rec->en;
 	u32 i = m->sg.start;
@@ -261,9 +262,9 @@ static void rec_build_sg(const struct tls_prot_info *prot,
 	sg_mark_end(&rec->sg[n - 1]);
 }
 
-/* aad + referenced plaintext + TLS 1.3 type, for out-of-place records */
-static struct scatterlist *rec_build_pl_sg(const struct tls_prot_info *prot,
-					   struct ktls_tx_rec *rec)
+struct scatterlist *ktls_tx_rec_build_pl_sg(const struct tls_prot_info *prot,
+					    struct ktls_tx_rec *rec,
+					    void *tail, u32 tail_len)
 {
 	struct scatterlist *sg = rec->sg_pl;
 	int i, n = 1;
@@ -273,8 +274,8 @@ static struct scatterlist *rec_build_pl_sg(const struct tls_prot_info *prot,
 	for (i = 0; i < rec->pl_n; i++)
 		sg_set_page(&sg[n++], rec->pl[i].bv_page, rec->pl[i].bv_len,
 			    rec->pl[i].bv_offset);
-	if (prot->tail_size)
-		sg_set_buf(&sg[n++], &rec->type, 1);
+	if (tail_len)
+		sg_set_buf(&sg[n++], tail, tail_len);
 	sg_mark_end(&sg[n - 1]);
 	return sg;
 }
@@ -287,19 +288,26 @@ static int rec_encrypt(struct sock *sk, struct tls_context *ctx,
 	DECLARE_CRYPTO_WAIT(wait);
 	int rc;
 
+	if (ktls_prot_is_cbc(prot)) {
+		rc = ktls_tx_cbc_seal(sk, ctx, rec);
+		rec_put_pl(rec);
+		return rc;
+	}
 	ktls_build_nonce(prot, ctx->tx.iv, ctx->tx.rec_seq, rec->nonce);
 	ktls_build_aad(prot, rec->aad, rec->data_len, rec->type,
 		       ctx->tx.rec_seq);
 	ktls_build_header(prot, hdr, rec->data_len, rec->type, rec->nonce);
 
-	rc = msg_write(&rec->en, 0, hdr, prot->prepend_size);
+	rc = ktls_tx_msg_write(&rec->en, 0, hdr, prot->prepend_size);
 	if (!rc && prot->tail_size)
-		rc = msg_write(&rec->en, prot->prepend_size + rec->data_len,
-			       &rec->type, 1);
+		rc = ktls_tx_msg_write(&rec->en,
+				       prot->prepend_size + rec->data_len,
+				       &rec->type, 1);
 	if (rc)
 		return rc;
 
-	rec_build_sg(prot, rec);
+	ktls_tx_rec_build_sg(prot, rec, rec->data_len + prot->tail_size +
+			     prot->tag_size);
 	aead_request_set_tfm(&rec->req, ktls_txc(ctx)->aead);
 	/*
 	 * No CRYPTO_TFM_REQ_MAY_SLEEP (tls.ko sets none either): with it the
@@ -310,7 +318,9 @@ static int rec_encrypt(struct sock *sk, struct tls_context *ctx,
 	aead_request_set_callback(&rec->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(&rec->req, prot->aad_size);
-	aead_request_set_crypt(&rec->req, rec->pl_n ? rec_build_pl_sg(prot, rec) :
+	aead_request_set_crypt(&rec->req, rec->pl_n ?
+			       ktls_tx_rec_build_pl_sg(prot, rec, &rec->type,
+						       prot->tail_size) :
 			       rec->sg, rec->sg,
 			       rec->data_len + prot->tail_size, rec->nonce);
 	/* async implementations: wait here, nothing stays in flight */

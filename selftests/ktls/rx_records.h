@@ -2,32 +2,13 @@
 /*
  * rx_test: userspace mirror of the kernel's TLS record protection (cipher
  * variants, keys, TLS_RX installation, record building with OpenSSL EVP),
- * so that the tests control every byte of every record, and the
- * CHECK()/fail() helpers of the programs that include it (rx_test,
- * hostile, fuzz_records); not a library.
+ * so that the tests control every byte of every record, for the programs
+ * that include it (rx_test, hostile, fuzz_records); not a library.
  */
 #ifndef RX_RECORDS_H
 #define RX_RECORDS_H
 
-/* ---------- failing a case ---------- */
-
-/* the case being run, for fail()'s message */
-static const char *case_name = "?";
-
-/* Print why the case failed, with errno, and end the case's process. */
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL %s: ", case_name);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));
-	va_end(ap);
-	exit(1);
-}
-
-#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
+#include "check.h"
 
 /* ---------- cipher state (userspace mirror of the kernel's) ---------- */
 
@@ -80,6 +61,49 @@ static int set_rx(int fd, const struct keys *k)
 }
 
 /*
+ * The nonce and additional data of the record with header @hdr and the
+ * sequence number k->seq: @explicit, the TLS 1.2 explicit nonce (AES),
+ * @type and @len, the TLS 1.2 content type and plaintext length. Returns
+ * the AAD's length.
+ */
+static int rec_nonce_aad(const struct keys *k, const uint8_t *explicit,
+			 const uint8_t *hdr, uint8_t type, int len,
+			 uint8_t *nonce, uint8_t *aad)
+{
+	const struct var *v = k->v;
+	bool t13 = v->version == TLS_1_3_VERSION;
+	uint8_t seqb[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		seqb[i] = k->seq >> (56 - 8 * i);
+	if (!t13 && v->cipher != TLS_CIPHER_CHACHA20_POLY1305) {
+		memcpy(nonce, k->salt, 4);
+		memcpy(nonce + 4, explicit, 8);
+	} else {
+		if (v->saltlen) {
+			memcpy(nonce, k->salt, 4);
+			memcpy(nonce + 4, k->iv, 8);
+		} else {
+			memcpy(nonce, k->iv, 12);
+		}
+		for (i = 0; i < 8; i++)
+			nonce[4 + i] ^= seqb[i];
+	}
+	if (t13) {
+		memcpy(aad, hdr, 5);
+		return 5;
+	}
+	memcpy(aad, seqb, 8);
+	aad[8] = type;
+	aad[9] = 3;
+	aad[10] = 3;
+	aad[11] = len >> 8;
+	aad[12] = len & 0xff;
+	return 13;
+}
+
+/*
  * Build one record into @out: type @type, @len bytes of @pt, TLS 1.3 @pad
  * zero bytes of padding. Returns the record length.
  */
@@ -98,36 +122,13 @@ static int build_record(struct keys *k, uint8_t type, const uint8_t *pt, int len
 
 	for (i = 0; i < 8; i++)
 		seqb[i] = k->seq >> (56 - 8 * i);
-	if (expl) {
-		memcpy(nonce, k->salt, 4);
-		memcpy(nonce + 4, seqb, 8);	/* explicit nonce = sequence */
-	} else {
-		if (v->saltlen) {
-			memcpy(nonce, k->salt, 4);
-			memcpy(nonce + 4, k->iv, 8);
-		} else {
-			memcpy(nonce, k->iv, 12);
-		}
-		for (i = 0; i < 8; i++)
-			nonce[4 + i] ^= seqb[i];
-	}
 	out[0] = t13 ? REC_DATA : type;
 	out[1] = 3;
 	out[2] = 3;
 	out[3] = rlen >> 8;
 	out[4] = rlen & 0xff;
-	if (t13) {
-		memcpy(aad, out, 5);
-		aadlen = 5;
-	} else {
-		memcpy(aad, seqb, 8);
-		aad[8] = type;
-		aad[9] = 3;
-		aad[10] = 3;
-		aad[11] = len >> 8;
-		aad[12] = len & 0xff;
-		aadlen = 13;
-	}
+	/* the explicit nonce is the sequence */
+	aadlen = rec_nonce_aad(k, seqb, out, type, len, nonce, aad);
 	ct = out + 5;
 	if (expl) {
 		memcpy(ct, seqb, 8);
@@ -157,6 +158,64 @@ static int build_record(struct keys *k, uint8_t type, const uint8_t *pt, int len
 	EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, 16, ct + inner);
 	EVP_CIPHER_CTX_free(c);
 	free(in);
+	k->seq++;
+	return 5 + rlen;
+}
+
+/*
+ * Open the record at @rec (@avail bytes there) sealed with @k's key and
+ * the next sequence number: check the header (3.3, TLS 1.3 outer type
+ * 23), decrypt and authenticate, strip TLS 1.3's padding. Returns the
+ * record's length or -1 (not whole, or it does not open); the plaintext
+ * in @pt/@ptlen, the (inner) type in @type.
+ */
+static inline int open_record(struct keys *k, const uint8_t *rec, int avail,
+			      uint8_t *type, uint8_t *pt, int *ptlen)
+{
+	const struct var *v = k->v;
+	bool t13 = v->version == TLS_1_3_VERSION;
+	bool expl = !t13 && v->cipher != TLS_CIPHER_CHACHA20_POLY1305;
+	uint8_t nonce[12], aad[13];
+	int rlen, clen, i, outl, ok, aadlen;
+	const uint8_t *ct;
+	EVP_CIPHER_CTX *c;
+
+	if (avail < 5)
+		return -1;
+	rlen = rec[3] << 8 | rec[4];
+	clen = rlen - (expl ? 8 : 0) - 16;
+	if (avail < 5 + rlen || clen < 0 || rec[1] != 3 || rec[2] != 3 ||
+	    (t13 && rec[0] != REC_DATA))
+		return -1;
+	aadlen = rec_nonce_aad(k, rec + 5, rec, rec[0], clen, nonce, aad);
+	ct = rec + 5 + (expl ? 8 : 0);
+	c = EVP_CIPHER_CTX_new();
+	EVP_DecryptInit_ex(c, v->evp(), NULL, NULL, NULL);
+	EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL);
+	if (v->ccm)
+		EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, 16, (void *)(ct + clen));
+	EVP_DecryptInit_ex(c, NULL, NULL, k->key, nonce);
+	if (v->ccm)
+		EVP_DecryptUpdate(c, NULL, &outl, NULL, clen);
+	EVP_DecryptUpdate(c, NULL, &outl, aad, aadlen);
+	outl = 0;
+	ok = !clen && !v->ccm ? 1 : EVP_DecryptUpdate(c, pt, &outl, ct, clen);
+	if (!v->ccm) {
+		EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, 16, (void *)(ct + clen));
+		ok = ok && EVP_DecryptFinal_ex(c, pt + outl, &i) == 1;
+	}
+	EVP_CIPHER_CTX_free(c);
+	if (!ok)
+		return -1;
+	*type = rec[0];
+	*ptlen = clen;
+	if (t13) {
+		while (*ptlen && !pt[*ptlen - 1])
+			(*ptlen)--;
+		if (!*ptlen)
+			return -1;
+		*type = pt[--(*ptlen)];
+	}
 	k->seq++;
 	return 5 + rlen;
 }

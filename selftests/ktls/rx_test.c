@@ -42,6 +42,7 @@
 #define SKIP_RC		4
 
 #include "rx_records.h"
+#include "sockio.h"
 
 /* ---------- sockets ---------- */
 
@@ -73,19 +74,6 @@ static void setup(struct keys *k, const struct var *v)
 	}
 }
 
-static void send_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = send(fd, p, len, 0);
-
-		CHECK(n > 0, "send");
-		p += n;
-		len -= n;
-	}
-}
-
 /* Encrypt and send one record. */
 static void send_rec(struct keys *k, uint8_t type, const void *pt, int len, int pad)
 {
@@ -93,31 +81,6 @@ static void send_rec(struct keys *k, uint8_t type, const void *pt, int len, int 
 	int n = build_record(k, type, pt, len, pad, rec);
 
 	send_all(fd_tx, rec, n);
-}
-
-static void fill(uint8_t *p, size_t n, uint32_t seed)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		seed = seed * 1103515245 + 12345;
-		p[i] = seed >> 16;
-	}
-}
-
-static long stat_get(const char *name)
-{
-	char line[128], n[64];
-	long val = -1, x;
-	FILE *f = fopen("/proc/net/tls_stat", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", n, &x) == 2 && !strcmp(n, name))
-			val = x;
-	fclose(f);
-	return val;
 }
 
 /* Nothing must be readable now (non-blocking). */

@@ -77,6 +77,10 @@ const char *conf_name(unsigned int conf)
 const char *version_name(unsigned int version)
 {
 	switch (version) {
+	case TLS_1_0_VERSION:
+		return "1.0";
+	case TLS_1_1_VERSION:
+		return "1.1";
 	case TLS_1_2_VERSION:
 		return "1.2";
 	case TLS_1_3_VERSION:
@@ -98,6 +102,13 @@ static const struct {
 	/* 6.2's ARIA (57, 58): not in 6.1's <linux/tls.h> */
 	{ 57, "aria-gcm-128" },
 	{ 58, "aria-gcm-256" },
+	/* ktls.ko's CBC suites (<linux/ktls.h>) */
+	{ TLS_CIPHER_AES_CBC_128_SHA1, "aes-cbc-128-sha1" },
+	{ TLS_CIPHER_AES_CBC_256_SHA1, "aes-cbc-256-sha1" },
+	{ TLS_CIPHER_AES_CBC_128_SHA256, "aes-cbc-128-sha256" },
+	{ TLS_CIPHER_AES_CBC_256_SHA256, "aes-cbc-256-sha256" },
+	{ TLS_CIPHER_AES_CBC_128_SHA384, "aes-cbc-128-sha384" },
+	{ TLS_CIPHER_AES_CBC_256_SHA384, "aes-cbc-256-sha384" },
 };
 
 /* @buf holds the number of a cipher this table does not know */

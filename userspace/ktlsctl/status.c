@@ -101,7 +101,7 @@ static void print_params(bool ktls)
 }
 
 static const char *const sysctls[] = {
-	"enable", "device_enable", "device_max_rexmit_pct",
+	"enable", "device_enable", "device_max_rexmit_pct", "cbc_enable",
 };
 
 /* net.ktls.*: ktls.ko only, and only those this ktls.ko has */

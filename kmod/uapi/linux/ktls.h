@@ -111,6 +111,49 @@ struct tls_get_record {
 };
 
 /*
+ * AES-CBC with HMAC, MAC-then-encrypt (RFC 5246 6.2.3.2; FreeBSD's CBC
+ * suites), software only, refused with EOPNOTSUPP (ENOTSUP) unless
+ * net.ktls.cbc_enable is 1. Versions: SHA1 with TLS 1.0, 1.1 and 1.2,
+ * SHA256 and SHA384 with TLS 1.2 only (EINVAL otherwise). TLS 1.1 and
+ * 1.2 records carry a random explicit IV; TLS 1.0 chains the IV from
+ * the last ciphertext block, the first record's from @iv. Receiving TLS
+ * 1.0 is EPROTONOSUPPORT, as FreeBSD. Padding is minimal on send; on
+ * receive any padding up to 255 bytes is accepted and padding and MAC
+ * are checked in constant time; a bad MAC or padding is EBADMSG, a
+ * length that is not a block multiple or too short for the MAC EMSGSIZE.
+ * TLS_TX/TLS_RX take struct tls_crypto_info_aes_cbc_hmac for every
+ * TLS_CIPHER_AES_CBC_* type; the key sizes follow from the type.
+ */
+#ifndef TLS_1_0_VERSION
+#define TLS_1_0_VERSION			0x0301
+#endif
+#ifndef TLS_1_1_VERSION
+#define TLS_1_1_VERSION			0x0302
+#endif
+#define KTLS_CIPHER_EXT_BASE		KTLS_EXT_BASE
+#define TLS_CIPHER_AES_CBC_128_SHA1	(KTLS_CIPHER_EXT_BASE + 0)
+#define TLS_CIPHER_AES_CBC_256_SHA1	(KTLS_CIPHER_EXT_BASE + 1)
+#define TLS_CIPHER_AES_CBC_128_SHA256	(KTLS_CIPHER_EXT_BASE + 2)
+#define TLS_CIPHER_AES_CBC_256_SHA256	(KTLS_CIPHER_EXT_BASE + 3)
+#define TLS_CIPHER_AES_CBC_128_SHA384	(KTLS_CIPHER_EXT_BASE + 4)
+#define TLS_CIPHER_AES_CBC_256_SHA384	(KTLS_CIPHER_EXT_BASE + 5)
+#define TLS_CIPHER_AES_CBC_IV_SIZE	16
+#define TLS_CIPHER_AES_CBC_KEY_MAX	32
+#define TLS_CIPHER_AES_CBC_MAC_KEY_MAX	48
+#define TLS_CIPHER_AES_CBC_REC_SEQ_SIZE	8
+
+struct tls_crypto_info_aes_cbc_hmac {
+	struct tls_crypto_info info;
+	/* TLS 1.0: the first record's IV; TLS 1.1, 1.2: ignored */
+	unsigned char iv[TLS_CIPHER_AES_CBC_IV_SIZE];
+	/* the AES key: its first 16 (AES-128) or 32 (AES-256) bytes */
+	unsigned char key[TLS_CIPHER_AES_CBC_KEY_MAX];
+	/* the HMAC key: its first 20 (SHA1), 32 (SHA256) or 48 bytes */
+	unsigned char mac_key[TLS_CIPHER_AES_CBC_MAC_KEY_MAX];
+	unsigned char rec_seq[TLS_CIPHER_AES_CBC_REC_SEQ_SIZE];
+};
+
+/*
  * BPF steering. ktls.ko runs the socket's cgroup sock_ops programs (those
  * `bpftool cgroup attach CG sock_ops ...` installs) with the op values
  * below, as TCP does with BPF_SOCK_OPS_*. They sit far above the kernel's
