@@ -288,6 +288,8 @@ struct ktls_net {
 	int device_enable;
 	int device_max_rexmit_pct;
 	int cbc_enable;
+	/* KTLS_VERDICT_*; DEFAULT: the module parameter bpf_default */
+	int default_policy;
 	struct ctl_table_header *sysctl;
 };
 

@@ -177,6 +177,9 @@ int ktls_bpf_policy(struct sock *sk, struct tls_context *ctx, bool tx,
 		   (reply & ~KTLS_VERDICT_TAG_MASK) <= KTLS_VERDICT_MAX) {
 		v = reply & ~KTLS_VERDICT_TAG_MASK;
 	}
+	/* net.ktls.default_policy, then the module's bpf_default */
+	if (v == KTLS_VERDICT_DEFAULT)
+		v = READ_ONCE(ktls_net(sock_net(sk))->default_policy);
 	if (v == KTLS_VERDICT_DEFAULT)
 		v = READ_ONCE(ktls_bpf_default);
 	return v;

@@ -15,6 +15,10 @@
  *                         (FreeBSD ifnet_max_rexmit_pct); 0 never; 2
  *   cbc_enable            the AES-CBC suites may be set (0: EOPNOTSUPP);
  *                         0, since they are legacy (FreeBSD's default 1)
+ *   default_policy        the verdict of this namespace's flows when no
+ *                         BPF program answers (KTLS_VERDICT_*): 0 the
+ *                         module's bpf_default, 1 software, 2 device,
+ *                         3 device only, 4 deny (EPERM); 0
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +27,8 @@
 #include <net/net_namespace.h>
 
 #include "ktls.h"
+
+static int ktls_verdict_max = KTLS_VERDICT_MAX;
 
 static struct ctl_table ktls_sysctl_template[] = {
 	{
@@ -57,6 +63,14 @@ static struct ctl_table ktls_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	{
+		.procname	= "default_policy",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ktls_verdict_max,
+	},
 	{ }
 };
 
@@ -76,6 +90,7 @@ int ktls_sysctl_net_init(struct net *net, struct ktls_net *kn)
 	t[1].data = &kn->device_enable;
 	t[2].data = &kn->device_max_rexmit_pct;
 	t[3].data = &kn->cbc_enable;
+	t[4].data = &kn->default_policy;
 	kn->sysctl = ktls_register_net_sysctl(net, "net/ktls", t,
 					      ARRAY_SIZE(ktls_sysctl_template) - 1);
 	if (!kn->sysctl) {

@@ -358,6 +358,43 @@ int main(int argc, char **argv)
 	tap_result(flow_close(&f), "the peer got every byte after enable 1");
 
 	/*
+	 * net.ktls.default_policy: the verdict without a BPF answer, for
+	 * this namespace. 1 software on a capable device, 4 deny, 3 device
+	 * only (the tlssim device can), 5 refused, 0 back to bpf_default.
+	 */
+	flow_open(&f, 1);
+	put_sysctl("default_policy", 1);
+	expect("default_policy 1: TLS_TX", 0, set_key(f.fd, TLS_TX) ? -errno : 0);
+	expect("default_policy 1: TX in software despite the device",
+	       TLS_MODE_SW, mode_get(f.fd, TLS_TX_MODE));
+	flow_fill(&f, 0);
+	tap_result(flow_close(&f), "the peer got every byte (default_policy 1)");
+	flow_open(&f, 1);
+	put_sysctl("default_policy", 4);
+	expect("default_policy 4: TLS_TX is EPERM", -EPERM,
+	       set_key(f.fd, TLS_TX) ? -errno : 0);
+	put_sysctl("default_policy", 3);
+	expect("default_policy 3: TLS_TX on the device", 0,
+	       set_key(f.fd, TLS_TX) ? -errno : 0);
+	expect("default_policy 3: TX on the device", TLS_MODE_DEVICE,
+	       mode_get(f.fd, TLS_TX_MODE));
+	flow_fill(&f, 0);
+	tap_result(flow_close(&f), "the peer got every byte (default_policy 3)");
+	{
+		FILE *pf = fopen("/proc/sys/net/ktls/default_policy", "w");
+		int bad = !pf || fprintf(pf, "5\n") < 0 || fclose(pf);
+
+		tap_result(bad, "default_policy 5 is refused");
+	}
+	put_sysctl("default_policy", 0);
+	flow_open(&f, 1);
+	expect("default_policy 0: TLS_TX", 0, set_key(f.fd, TLS_TX) ? -errno : 0);
+	expect("default_policy 0: bpf_default (device)", TLS_MODE_DEVICE,
+	       mode_get(f.fd, TLS_TX_MODE));
+	flow_fill(&f, 0);
+	tap_result(flow_close(&f), "the peer got every byte (default_policy 0)");
+
+	/*
 	 * FreeBSD's listening-socket case: here no listening socket can
 	 * have kernel TLS at all, so TLS_*_MODE never meets one: TCP
 	 * refuses the ULP on a listening socket (and listen() on any

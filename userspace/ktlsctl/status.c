@@ -102,6 +102,7 @@ static void print_params(bool ktls)
 
 static const char *const sysctls[] = {
 	"enable", "device_enable", "device_max_rexmit_pct", "cbc_enable",
+	"default_policy",
 };
 
 /* net.ktls.*: ktls.ko only, and only those this ktls.ko has */
