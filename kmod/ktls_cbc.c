@@ -282,10 +282,20 @@ static u32 ct_eq0(u32 a)
 }
 
 /*
- * Dummy input: the padding (at most 255 bytes) moves the MAC's end by at
- * most 5 blocks of 64 or 3 of 128 bytes, and one block more is always fed.
+ * Blocks the dummy hash always runs, whatever the padding. Measured
+ * (cbc_test timing, six runs each in one 6.1 guest): 1 gives gaps of
+ * -2.7..+0.9 us, 4 (so that x86's SHA1 takes its AVX2 path for the dummy
+ * too) -3.2..+6.6 us, against 8..27 us for 256 more bytes.
  */
-static const u8 ktls_cbc_zero[6 * 64];
+#define KTLS_CBC_DUMMY_BASE	1
+
+/*
+ * Dummy input: the padding (at most 255 bytes) moves the MAC's end by at
+ * most 5 blocks of 64 or 3 of 128 bytes, and the base is always fed:
+ * the larger of (base + 5) * 64 and (base + 3) * 128 bytes.
+ */
+static const u8 ktls_cbc_zero[(KTLS_CBC_DUMMY_BASE + 3) * 128];
+static_assert((KTLS_CBC_DUMMY_BASE + 5) * 64 <= sizeof(ktls_cbc_zero));
 
 /* Compression functions the inner hash of HMAC runs for @n message bytes */
 static u32 hmac_blocks(const struct ktls_cbc_suite *s, u32 n)
@@ -373,12 +383,14 @@ int ktls_cbc_open(struct ktls_cbc *cbc, const struct tls_prot_info *prot,
 	if (!rc)
 		rc = crypto_shash_final(desc, mac);
 	/*
-	 * One more than the difference, so that every record makes the same
-	 * calls (an update of whole blocks takes the SIMD path, one of none
-	 * would not) and only the block count varies, in step with the real
-	 * hash's. A fresh state compresses each whole block fed to it.
+	 * KTLS_CBC_DUMMY_BASE more than the difference, so that every record
+	 * makes the same calls (an update of whole blocks takes the SIMD
+	 * path, one of none would not) and only the block count varies, in
+	 * step with the real hash's. A fresh state compresses each whole
+	 * block fed to it.
 	 */
-	blocks = 1 + hmac_blocks(s, sizeof(aad) + len - mac_size - 1) -
+	blocks = KTLS_CBC_DUMMY_BASE +
+		 hmac_blocks(s, sizeof(aad) + len - mac_size - 1) -
 		 hmac_blocks(s, sizeof(aad) + dlen);
 	if (!rc)
 		rc = crypto_shash_init(desc);
