@@ -61,7 +61,15 @@ lossy_run() {
 	decb=$(( $(both rx_tls_decrypted_bytes) - dec0 ))
 	pct=$(( decb * 100 / (2 * BYTES) ))
 	echo "# ${TLS_PFX}$tag: device decrypted $decb of $((2 * BYTES)) bytes ($pct %)"
-	tls_expect "$tag: device-decrypted fraction above 50 %" "gt:50" "$pct"
+	# The async protocol answers late by design (delay 2 frames), and how
+	# many records go by before the answer depends on timing: measured
+	# 39, 81, 85 % with tls.ko and 74, 86, 88 % with ktls.ko (three CI
+	# runs, both kernels).  Its floor is 25 %, still far from the few
+	# percent of a device that never resyncs; the driver protocol's 50 %.
+	local floor=50
+
+	[ "$mode" = async ] && floor=25
+	tls_expect "$tag: device-decrypted fraction above $floor %" "gt:$floor" "$pct"
 }
 
 checks() {
@@ -74,6 +82,19 @@ checks() {
 }
 
 lossy() {
+	local ns
+
+	# ktls.ko moves a device TX flow retransmitting more than
+	# net.ktls.device_max_rexmit_pct (2) of its segments to software; 1 %
+	# loss plus 1 % reordering crosses that on some runs (seen on 6.12:
+	# 314 device-encrypted packets in a run, not thousands).  The check
+	# here is resync on the device, so both ends keep it; tls_mode.sh
+	# tests the fallback itself.
+	if [ "$TLS_P" = ktls ]; then
+		for ns in $NS1 $NS2; do
+			nsenter --net=/run/netns/$ns sysctl -qw net.ktls.device_max_rexmit_pct=0
+		done
+	fi
 	echo 4242 >"$D1/seed"
 	echo 4343 >"$D2/seed"
 	faults 10000 10000 0
@@ -83,6 +104,10 @@ lossy() {
 	tls_expect "async resync: requests started" "gt:0" "$(both rx_tls_resync_req_start)"
 	tls_expect "async resync: requests ended" "gt:0" "$(both rx_tls_resync_req_end)"
 	tls_expect "TLS drops because records were gone" 0 "$(both tx_tls_drop_no_sync_data)"
+	if [ "$TLS_P" = ktls ]; then
+		tls_expect "device_max_rexmit_pct 0: no TX flow left the device" 0 \
+			"$(( $(tls_pstat $NS1 KtlsTxRexmitFallback) + $(tls_pstat $NS2 KtlsTxRexmitFallback) ))"
+	fi
 }
 
 # corrupted ciphertext (checksum fixed up, so TCP accepts it): the reader
