@@ -15,6 +15,9 @@
 #   make soak       long mixed load over a lossy tlssim pair (MINUTES=30)
 #   make lint       checkpatch + sparse on our kernel code
 #   make vm-shell   interactive shell in a guest
+#   make install    ktls.ko as this system's tls module, tlssim.ko, ktlsctl,
+#                   the ip plugin, BPF objects, header, man pages
+#                   (DESTDIR=, PREFIX=/usr/local; make uninstall; dkms.conf)
 
 # The kernels 'make check' covers: Debian 12's 6.1 and the 6.12 series of
 # Debian 13 (selftests/vm/kver.sh turns each into a release). KVER is the
@@ -40,7 +43,7 @@ JOBS ?= $(shell nproc)
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard userspace/Makefile bpf/Makefile selftests/Makefile))
 
 .PHONY: all modules $(MODDIRS) $(SUBDIRS) deps deps-check kernel conformance check demo \
-	bench bench-profile fuzz soak lint vm-shell clean
+	bench bench-profile fuzz soak lint vm-shell clean nginx install install-modules uninstall dkms dkms-remove
 
 all: modules $(SUBDIRS)
 
@@ -72,15 +75,20 @@ conformance: deps-check
 kernel: deps-check
 	selftests/vm/fetch-kernel.sh
 
+# Debian's nginx, unpacked into $(O)/nginx/ for the nginx suites and the
+# demo (never installed on the host)
+nginx: deps-check
+	@selftests/nginx/fetch.sh
+
 # Every kernel's modules, guest kernel and upstream selftest first, then
 # the suites, each kernel's in turn (selftests/run-suites).
-check: all
+check: all nginx
 	@set -e; for k in $$(selftests/vm/kver.sh $(KVERS)); do \
-		$(MAKE) --no-print-directory KVER=$$k KDIR=/lib/modules/$$k/build modules kernel conformance; \
+		$(MAKE) --no-print-directory KVER=$$k KDIR=/lib/modules/$$k/build modules install-modules kernel conformance; \
 	done
 	KVERS="$$(selftests/vm/kver.sh $(KVERS) | tr '\n' ' ')" selftests/run-suites
 
-demo: all kernel
+demo: all kernel nginx
 	selftests/vm/vm-run --name demo --timeout 600 -- userspace/demo.sh
 
 # One guest boot, providers alternated (userspace/bench/README.md).
@@ -115,6 +123,31 @@ FLOWS ?= 16
 soak: all kernel
 	selftests/vm/vm-run --name soak --timeout $$(( $(MINUTES) * 60 + 900 )) --mem 3072 \
 		-- env SOAK_MINUTES=$(MINUTES) SOAK_FLOWS=$(FLOWS) selftests/tlssim/soak.sh
+
+# ktls.ko's objects once more as the module "tls" (kmod/Kbuild's
+# KTLS_MODNAME): what make install puts under updates/
+install-modules: deps-check
+	@selftests/vm/linktree.sh kmod $(MOD_O)/install/kmod
+	$(MAKE) -C $(KDIR) M=$(MOD_O)/install/kmod KTLS_MODNAME=tls W=1 \
+		$(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS)) modules
+	@kmod/symvers-check.sh $(MOD_O)/install/kmod/Module.symvers $(KDIR)/Module.symvers
+
+# install/install.sh: where each file goes, and the manifest uninstall reads
+PREFIX ?= /usr/local
+export PREFIX DESTDIR
+install: all install-modules
+	install/install.sh install
+
+uninstall:
+	install/install.sh uninstall
+
+# DKMS (dkms.conf): stage the module sources in /usr/src, add, build and
+# install them for KVER; 'make dkms-remove' takes them out of DKMS again
+dkms: deps-check
+	install/dkms.sh
+
+dkms-remove: deps-check
+	install/dkms.sh remove
 
 vm-shell: kernel
 	selftests/vm/vm-run --shell

@@ -25,7 +25,7 @@
 
 #include "ktls.h"
 
-MODULE_DESCRIPTION("ktls: software kernel TLS (drop-in replacement for tls.ko)");
+MODULE_DESCRIPTION("ktls: kernel TLS in software and on devices (drop-in replacement for tls.ko)");
 MODULE_LICENSE("GPL");
 MODULE_ALIAS_TCP_ULP("tls");
 

@@ -29,6 +29,10 @@ trap '' PIPE
 
 # command (as in README.md, comment stripped)|how|suite or reason
 TABLE='make demo|cheap|
+make install|cheap|
+make uninstall|cheap|
+make dkms|cheap|
+make dkms-remove|cheap|
 make check|skip|runs every suite, this one included
 make check T=conformance-tls|cheap|
 make check KVERS=6.12 T=core-tx|cheap|
@@ -153,6 +157,30 @@ cheap() {
 	"make soak MINUTES=30")
 		# the same target for one minute, with four flows
 		O="$O" make soak MINUTES=1 FLOWS=4
+		;;
+	"make install")
+		# into a staging root: the host's own system stays as it is
+		# (selftests/install/installed.sh installs into a guest)
+		# KDIR from the environment would be another kernel's
+		O="$O" env -u KDIR make -s install DESTDIR="$RUNDIR/root" &&
+			[ -f "$RUNDIR/root/lib/modules/$KVER/updates/ktls/tls.ko" ] &&
+			[ -x "$RUNDIR/root/usr/local/sbin/ktlsctl" ]
+		;;
+	"make uninstall")
+		O="$O" env -u KDIR make -s uninstall DESTDIR="$RUNDIR/root" &&
+			[ -z "$(find "$RUNDIR/root" -type f)" ]
+		;;
+	"make dkms"|"make dkms-remove")
+		# in scratch DKMS trees, as selftests/install/dkms.sh
+		local t=$RUNDIR/dkms
+		mkdir -p "$t/src" "$t/tree" "$t/inst/$KVER"
+		export SRCTREE=$t/src \
+			DKMS_ARGS="--dkmstree $t/tree --sourcetree $t/src --installtree $t/inst --no-depmod"
+		if [ "$1" = "make dkms" ]; then
+			O="$O" make -s dkms && ls "$t/inst/$KVER/updates/dkms/"tls.ko*
+		else
+			O="$O" make -s dkms-remove && [ -z "$(find "$t/inst" -name '*.ko')" ]
+		fi
 		;;
 	*)
 		echo "no cheap form for: $1"

@@ -14,6 +14,7 @@ pkgs=(
 	clang llvm libbpf-dev bpftool
 	libssl-dev openssl gnutls-bin libgnutls28-dev
 	sparse linux-headers-amd64 linux-perf
+	dkms
 )
 
 missing() {

@@ -15,7 +15,7 @@
 #include "ktlsctl.h"
 #include "out.h"
 
-#define PARAMS		"/sys/module/ktls/parameters/"
+#define MODULES		"/sys/module/"
 #define SYSCTLS		"/proc/sys/net/ktls/"
 #define TLS_STAT	"/proc/net/tls_stat"
 #define STAT_MAX	64
@@ -26,11 +26,21 @@ struct tls_stat {
 	int n;
 };
 
-static const char *provider(void)
+/*
+ * ktls.ko runs as the module "ktls" when insmod loads it from the build, and
+ * as "tls" once make install or DKMS put it in the kernel's place: then it
+ * is told from the kernel's tls.ko by its parameters. *mod: the module's
+ * name, for its parameters.
+ */
+static const char *provider(const char **mod)
 {
-	if (!access("/sys/module/ktls", F_OK))
+	*mod = "ktls";
+	if (!access(MODULES "ktls", F_OK))
 		return "ktls.ko";
-	if (!access("/sys/module/tls", F_OK))
+	*mod = "tls";
+	if (!access(MODULES "tls/parameters/bpf_default", F_OK))
+		return "ktls.ko (installed as tls)";
+	if (!access(MODULES "tls", F_OK))
 		return "tls.ko";
 	return NULL;
 }
@@ -74,7 +84,7 @@ static void kv(const char *key, const char *val)
 
 static const char *const params[] = { "bpf_default", "bpf_fail" };
 
-static void print_params(bool ktls)
+static void print_params(bool ktls, const char *mod)
 {
 	char val[64];
 	size_t i;
@@ -88,7 +98,8 @@ static void print_params(bool ktls)
 	for (i = 0; ktls && i < ARRAY_SIZE(params); i++) {
 		char path[128];
 
-		snprintf(path, sizeof(path), PARAMS "%s", params[i]);
+		snprintf(path, sizeof(path), MODULES "%s/parameters/%s", mod,
+			 params[i]);
 		if (!read_line(path, val, sizeof(val)))
 			continue;	/* an older ktls.ko */
 		if (opt.json)
@@ -196,9 +207,10 @@ static int print_policy(void)
 
 int cmd_status(int argc, char **argv)
 {
-	const char *prov = provider();
+	const char *mod, *prov = provider(&mod);
 	struct tls_stat ts;
 	int present;
+	bool ours;
 
 	if (argc)
 		return usage_err("status: unexpected '%s'", argv[0]);
@@ -211,8 +223,9 @@ int cmd_status(int argc, char **argv)
 	} else {
 		kv("provider", prov ? prov : "none");
 	}
-	print_params(prov && !strcmp(prov, "ktls.ko"));
-	print_sysctls(prov && !strcmp(prov, "ktls.ko"));
+	ours = prov && !strncmp(prov, "ktls.ko", 7);
+	print_params(ours, mod);
+	print_sysctls(ours);
 	print_tls_stat(&ts, present);
 	if (print_policy())
 		return 1;
