@@ -117,7 +117,7 @@ fuzz: all kernel
 	selftests/vm/vm-run --name fuzz --timeout $$(( $(SECONDS) + 600 )) \
 		-- env FUZZ_SECONDS=$(SECONDS) FUZZ_SEED=$(SEED) selftests/ktls/fuzz.sh
 
-# Soak over tlssim (selftests/tlssim/soak.sh); make check runs 3 minutes
+# Soak over tlssim (selftests/tlssim/soak.sh); make check runs 1 minute
 MINUTES ?= 30
 FLOWS ?= 16
 soak: all kernel

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Soak: many concurrent kTLS flows (ktls.ko, software mode) over a tlssim
 # pair whose wires lose, reorder, duplicate and corrupt 1 % of frames each
-# way, for SOAK_MINUTES (make soak MINUTES=; make check runs 3). Both TLS
+# way, for SOAK_MINUTES (make soak MINUTES=; make check runs 1). Both TLS
 # versions and four ciphers, TLS 1.3 flows rekeying every few MiB, every
 # byte checked end to end (soak_flow.c); then the counters must agree with
 # what the flows did, and no context or socket may be left.
